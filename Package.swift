@@ -1,0 +1,104 @@
+// swift-tools-version: 6.1
+// eventd — analytics event ingestion daemon for PostgreSQL.
+//
+// The target graph follows the data's path:
+//   CLibPQ / CZlib        system libraries (apt: libpq-dev, zlib1g-dev)
+//   EventdPostgres        our one small libpq layer (connect, query, COPY, errors with SQLSTATE)
+//   EventdMigrations      the schema: ordered SQL migrations embedded in the binary, and their runner
+//   EventdCore            pure, I/O-free ingest logic: framing, JSON scan/validate, enrich, COPY rows, ring
+//   EventdDaemon          the services: network sources, loader, rollups, admin, config, lifecycle
+//   eventd                the thin command-line front end
+import PackageDescription
+
+let package = Package(
+    name: "eventd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "eventd", targets: ["eventd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "EventdPostgres",
+            dependencies: ["CLibPQ"]
+        ),
+        .target(
+            name: "EventdMigrations",
+            dependencies: ["EventdPostgres"],
+            resources: [
+                .embedInCode("SQL/001_initial_schema.sql"),
+                .embedInCode("SQL/002_rls_policies.sql"),
+                .embedInCode("SQL/003_performance_indexes.sql"),
+                .embedInCode("SQL/004_functions_triggers.sql"),
+                .embedInCode("SQL/005_seed_data.sql"),
+            ]
+        ),
+        .target(
+            name: "EventdCore",
+            dependencies: [
+                .product(name: "Atomics", package: "swift-atomics"),
+            ]
+        ),
+        .target(
+            name: "EventdDaemon",
+            dependencies: [
+                "EventdCore",
+                "EventdPostgres",
+                "EventdMigrations",
+                "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "eventd",
+            dependencies: [
+                "EventdDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "EventdCoreTests",
+            dependencies: ["EventdCore"]
+        ),
+        .testTarget(
+            name: "EventdPostgresTests",
+            dependencies: ["EventdPostgres", "EventdMigrations"]
+        ),
+        .testTarget(
+            name: "EventdDaemonTests",
+            dependencies: [
+                "EventdDaemon",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+    ]
+)

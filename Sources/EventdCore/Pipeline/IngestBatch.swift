@@ -1,0 +1,62 @@
+/// The unit that travels through the ring: encoded rows for analytics.events, encoded refusals for
+/// analytics.rejected_events, and — for senders that asked for confirmation — what to tell them
+/// once the rows are committed.
+///
+/// One batch carries many events (a TCP read's worth, one HTTP body, one UDP read loop), so the ring,
+/// the loader and the completion pay per batch, never per event. Ownership moves from the source to
+/// the ring to the loader; exactly one party touches a batch at a time, hence `@unchecked Sendable`.
+public final class IngestBatch: RingElement, @unchecked Sendable {
+    /// Rows for analytics.events.
+    public let events: RowBuffer
+    /// Rows for analytics.rejected_events.
+    public let rejections: RowBuffer
+    /// Refusals found while decoding, kept only when the sender wants them back (TCP acks, HTTP).
+    public var decodeRejections: [Rejection] = []
+    /// Events that were decoded (accepted + refused) into this batch.
+    public var received = 0
+    private var completion: (@Sendable (BatchOutcome, IngestBatch) -> Void)?
+
+    public init(initialCapacity: Int = 64 * 1024) {
+        events = RowBuffer(table: .events, initialCapacity: initialCapacity)
+        rejections = RowBuffer(table: .rejectedEvents, initialCapacity: 4 * 1024)
+    }
+
+    /// Bytes the batch pins while it waits in the ring.
+    public var byteCount: Int { events.count + rejections.count }
+
+    public var isEmpty: Bool { events.isEmpty && rejections.isEmpty }
+
+    public var hasCompletion: Bool { completion != nil }
+
+    /// Called once, by the loader, after the batch's rows are committed (or given up on).
+    public func onCompletion(_ body: @escaping @Sendable (BatchOutcome, IngestBatch) -> Void) {
+        completion = body
+    }
+
+    public func complete(_ outcome: BatchOutcome) {
+        let body = completion
+        completion = nil
+        body?(outcome, self)
+    }
+
+    /// Empties the batch for reuse.
+    public func reset() {
+        events.removeAll(keepingCapacity: true)
+        rejections.removeAll(keepingCapacity: true)
+        decodeRejections.removeAll(keepingCapacity: true)
+        received = 0
+        completion = nil
+    }
+}
+
+/// What became of a batch, as its sender is told.
+public enum BatchOutcome: Sendable {
+    /// Every row is in PostgreSQL, except those the server refused (their messages, in order);
+    /// refused rows are in analytics.rejected_events.
+    case committed(refusedByDatabase: [String])
+    /// Nothing is known to be committed (the daemon stopped with PostgreSQL unreachable).
+    case failed(reason: String)
+}
+
+/// The ring between the network event loops (producers) and the loader (the one consumer).
+public typealias IngestRing = BoundedRing<IngestBatch>

@@ -1,0 +1,89 @@
+import EventdPostgres
+import Logging
+
+/// Everything a subcommand needs before it builds anything: the configuration (defaults < file <
+/// environment < flags) and the resolved database connection string.
+public struct DaemonSettings: Sendable {
+    public var config: EventdConfig
+    /// `--database-url`, else `EVENTD_DATABASE_URL` (already folded into `config.database.url` by
+    /// the environment overrides), else the file's `database.url`; nil lets libpq read PG* variables.
+    public var databaseURL: String?
+
+    /// Loads the config file (`--config`, else `EVENTD_CONFIG`, else none) with environment overrides.
+    public static func resolve(configPath: String?, environment: [String: String], databaseURLFlag: String?) throws -> DaemonSettings {
+        let path = configPath ?? environment["EVENTD_CONFIG"]
+        let config = try EventdConfig.load(fileAt: path, environment: environment)
+        let url = databaseURLFlag ?? config.database.url
+        return DaemonSettings(config: config, databaseURL: url?.isEmpty == true ? nil : url)
+    }
+
+    /// Applies command-line flags, the last word on every setting, and validates the result.
+    public mutating func applyFlags(tcp: String?, udp: String?, http: String?, admin: String?, logLevel: String?) throws {
+        if let tcp { config.sources.tcp.listen = try Self.listen(tcp, flag: "--tcp") }
+        if let udp { config.sources.udp.listen = try Self.listen(udp, flag: "--udp") }
+        if let http { config.sources.http.listen = try Self.listen(http, flag: "--http") }
+        if let admin, let address = try Self.listen(admin, flag: "--admin") { config.admin.listen = address }
+        if let logLevel {
+            guard let level = LogLevel(rawValue: logLevel) else {
+                throw SettingsError("--log-level '\(logLevel)' is not one of \(LogLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            config.log.level = level
+        }
+    }
+
+    /// `off` or an empty value disables a listener.
+    private static func listen(_ text: String, flag: String) throws -> ListenAddress? {
+        if text.isEmpty || text == "off" { return nil }
+        guard let address = ListenAddress(text) else {
+            throw SettingsError("\(flag) '\(text)' is not HOST:PORT (e.g. 127.0.0.1:5170 or [::1]:5170)")
+        }
+        return address
+    }
+
+    /// Opens a connection, or throws a one-line error naming the (password-masked) target.
+    public func connect() throws -> PostgresConnection {
+        try PostgresConnection.connect(url: databaseURL, applicationName: config.database.applicationName)
+    }
+
+    /// Fails fast, with a sentence an operator can act on, when the database is unreachable or has
+    /// not been migrated: better a clear exit than a daemon that accepts events it cannot store.
+    public func checkDatabase() throws {
+        let connection = try connect()
+        defer { connection.close() }
+        let rows = try connection.query("SELECT to_regclass('analytics.events') IS NOT NULL AS ready")
+        guard try rows.first?.bool("ready") == true else {
+            throw SettingsError("the database has no analytics.events table: run `eventd migrate` first")
+        }
+    }
+
+    /// Log handlers per `[log]`: text lines or JSON objects on standard error.
+    public func logHandlerFactory() -> @Sendable (String) -> any LogHandler {
+        let level = Logger.Level(config.log.level)
+        let json = config.log.format == .json
+        return { label in
+            var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+/// A command-line or settings mistake, reported as one line.
+public struct SettingsError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Logger.Level {
+    init(_ level: LogLevel) {
+        switch level {
+        case .trace: self = .trace
+        case .debug: self = .debug
+        case .info: self = .info
+        case .notice: self = .notice
+        case .warning: self = .warning
+        case .error: self = .error
+        case .critical: self = .critical
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import EventdCore
+import EventdPostgres
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// A configured eventd: every service of the data's path, wired together and listed in dependency
+/// order — admin, loader, then the sources — so that graceful shutdown, which runs in reverse,
+/// stops the sources first, lets the loader drain the ring and commit, and stops telemetry last.
+///
+/// The command line builds one with `EventdDaemon.build(…)` and runs it; tests do exactly the same
+/// with their own configuration (ports 0, a test database) and read the bound addresses back.
+public struct EventdDaemon: Sendable {
+    public let services: [any Service]
+    public let tcp: TCPSource?
+    public let udp: UDPSource?
+    public let admin: AdminServer?
+    public let loader: LoaderService
+    public let ring: IngestRing
+    public let health: DaemonHealth
+    public let metrics: EventdMetrics
+
+    /// Wires a daemon from `config`.
+    ///
+    /// - Parameters:
+    ///   - databaseURL: the resolved connection string; nil lets libpq use the PG* variables.
+    ///   - metricsFactory: where metrics go (the executable passes Prometheus; tests a test backend).
+    ///   - renderMetrics: renders `/metrics`; nil disables the admin listener.
+    public static func build(
+        config: EventdConfig,
+        databaseURL: String?,
+        logger: Logger,
+        metricsFactory: any MetricsFactory,
+        renderMetrics: (@Sendable () -> String)?
+    ) -> EventdDaemon {
+        let metrics = EventdMetrics(factory: metricsFactory)
+        let health = DaemonHealth()
+        let ring = IngestRing(capacity: config.ring.capacity, byteLimit: config.ring.maxBytes)
+        let pool = BatchPool()
+        let pipeline = IngestPipeline(
+            ring: ring, pool: pool, metrics: metrics,
+            limits: config.limits.ingestLimits,
+            anonymizeIP: config.privacy.anonymizeIP,
+            logger: logger
+        )
+        let applicationName = config.database.applicationName
+        let loader = LoaderService(
+            ring: ring,
+            pool: pool,
+            settings: .init(
+                batchRows: config.loader.batchRows,
+                batchDelay: config.loader.batchDelay,
+                retryInitial: config.loader.retryInitial,
+                retryMax: config.loader.retryMax,
+                drainTimeout: config.shutdown.drainTimeout
+            ),
+            metrics: metrics,
+            health: health,
+            logger: logger,
+            connect: { try PostgresConnection.connect(url: databaseURL, applicationName: applicationName) }
+        )
+
+        var services: [any Service] = []
+        var admin: AdminServer?
+        if let renderMetrics {
+            let server = AdminServer(host: config.admin.listen.host, port: config.admin.listen.port,
+                                     health: health, logger: logger, renderMetrics: renderMetrics)
+            admin = server
+            services.append(server)
+        }
+        services.append(loader)
+
+        var udp: UDPSource?
+        if let listen = config.sources.udp.listen {
+            let source = UDPSource(
+                settings: .init(host: listen.host, port: listen.port,
+                                maxDatagramBytes: config.sources.udp.maxDatagramBytes,
+                                receiveBufferBytes: config.sources.udp.receiveBufferBytes),
+                pipeline: pipeline, health: health, logger: logger)
+            udp = source
+            services.append(source)
+        }
+        var tcp: TCPSource?
+        if let listen = config.sources.tcp.listen {
+            let source = TCPSource(
+                settings: .init(host: listen.host, port: listen.port,
+                                maxConnections: config.sources.tcp.maxConnections,
+                                maxLineBytes: config.sources.tcp.maxLineBytes,
+                                idleTimeout: config.sources.tcp.idleTimeout,
+                                drainTimeout: config.shutdown.drainTimeout),
+                pipeline: pipeline, health: health, logger: logger)
+            tcp = source
+            services.append(source)
+        }
+        return EventdDaemon(services: services, tcp: tcp, udp: udp, admin: admin, loader: loader,
+                            ring: ring, health: health, metrics: metrics)
+    }
+
+    /// A service group over the daemon's services that shuts down gracefully on SIGTERM and SIGINT.
+    public func serviceGroup(logger: Logger, signals: Bool = true) -> ServiceGroup {
+        ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: signals ? [.sigterm, .sigint] : [],
+            logger: logger
+        ))
+    }
+}
+
+extension LimitsConfig {
+    /// The decoder's limits from the `[limits]` config section.
+    var ingestLimits: IngestLimits {
+        IngestLimits(
+            maxEventBytes: maxEventBytes,
+            maxBatchBytes: maxBatchBytes,
+            maxEventsPerBatch: maxEventsPerBatch,
+            maxDepth: maxDepth,
+            maxFutureMicros: maxFuture.microseconds,
+            maxPastMicros: maxPast.microseconds
+        )
+    }
+}
+
+extension Duration {
+    var microseconds: Int64 {
+        let (s, attos) = components
+        return s * 1_000_000 + attos / 1_000_000_000_000
+    }
+}

@@ -1,0 +1,100 @@
+/// Every key eventd's config accepts, in the order of the example file. The single source of truth for the
+/// file parser, the environment, overrides and rendering: a key missing here cannot be set at all.
+enum ConfigSchema {
+    static let keys: [ConfigKeySpec] = [
+        .init("database.url", \.database.url, .optionalString),
+        .init("database.application_name", \.database.applicationName, .string),
+        .init("database.loader_connections", \.database.loaderConnections, .count),
+
+        .init("sources.tcp.listen", \.sources.tcp.listen, .optionalListen),
+        .init("sources.tcp.max_connections", \.sources.tcp.maxConnections, .count),
+        .init("sources.tcp.max_line_bytes", \.sources.tcp.maxLineBytes, .bytes),
+        .init("sources.tcp.idle_timeout", \.sources.tcp.idleTimeout, .duration),
+
+        .init("sources.udp.listen", \.sources.udp.listen, .optionalListen),
+        .init("sources.udp.max_datagram_bytes", \.sources.udp.maxDatagramBytes, .bytes),
+        .init("sources.udp.receive_buffer_bytes", \.sources.udp.receiveBufferBytes, .bytes),
+
+        .init("sources.http.listen", \.sources.http.listen, .optionalListen),
+        .init("sources.http.max_body_bytes", \.sources.http.maxBodyBytes, .bytes),
+        .init("sources.http.max_header_bytes", \.sources.http.maxHeaderBytes, .bytes),
+        .init("sources.http.idle_timeout", \.sources.http.idleTimeout, .duration),
+        .init("sources.http.request_timeout", \.sources.http.requestTimeout, .duration),
+        .init("sources.http.max_connections", \.sources.http.maxConnections, .count),
+        .init("sources.http.trusted_proxies", \.sources.http.trustedProxies, .stringList),
+        .init("sources.http.require_write_key", \.sources.http.requireWriteKey, .bool),
+        .init("sources.http.drop_bots", \.sources.http.dropBots, .bool),
+        .init("sources.http.write_keys", \.sources.http.writeKeys, .writeKeys),
+        .init("sources.http.rate_limit.per_key_per_second", \.sources.http.rateLimit.perKeyPerSecond, .count),
+        .init("sources.http.rate_limit.per_key_burst", \.sources.http.rateLimit.perKeyBurst, .count),
+        .init("sources.http.rate_limit.per_ip_per_second", \.sources.http.rateLimit.perIPPerSecond, .count),
+        .init("sources.http.rate_limit.per_ip_burst", \.sources.http.rateLimit.perIPBurst, .count),
+
+        .init("limits.max_event_bytes", \.limits.maxEventBytes, .bytes),
+        .init("limits.max_batch_bytes", \.limits.maxBatchBytes, .bytes),
+        .init("limits.max_events_per_batch", \.limits.maxEventsPerBatch, .count),
+        .init("limits.max_depth", \.limits.maxDepth, .count),
+        .init("limits.max_future", \.limits.maxFuture, .duration),
+        .init("limits.max_past", \.limits.maxPast, .duration),
+
+        .init("privacy.anonymize_ip", \.privacy.anonymizeIP, .bool),
+
+        .init("ring.capacity", \.ring.capacity, .count),
+        .init("ring.max_bytes", \.ring.maxBytes, .bytes),
+
+        .init("loader.batch_rows", \.loader.batchRows, .count),
+        .init("loader.batch_delay", \.loader.batchDelay, .duration),
+        .init("loader.retry_initial", \.loader.retryInitial, .duration),
+        .init("loader.retry_max", \.loader.retryMax, .duration),
+
+        .init("admin.listen", \.admin.listen, .listen),
+
+        .init("rollup.enabled", \.rollup.enabled, .bool),
+        .init("rollup.interval", \.rollup.interval, .duration),
+        .init("rollup.late_window", \.rollup.lateWindow, .duration),
+        .init("rollup.buckets", \.rollup.buckets, configEnumListCodec(RollupBucket.self)),
+
+        .init("maintenance.enabled", \.maintenance.enabled, .bool),
+        .init("maintenance.process_pending_interval", \.maintenance.processPendingInterval, .duration),
+        .init("maintenance.abandon_after", \.maintenance.abandonAfter, .duration),
+        .init("maintenance.cleanup_interval", \.maintenance.cleanupInterval, .duration),
+        .init("maintenance.event_retention", \.maintenance.eventRetention, .duration),
+        .init("maintenance.rollup_retention", \.maintenance.rollupRetention, .duration),
+        .init("maintenance.partitions_ahead_days", \.maintenance.partitionsAheadDays, .count),
+
+        .init("shutdown.drain_timeout", \.shutdown.drainTimeout, .duration),
+
+        .init("log.level", \.log.level, configEnumCodec(LogLevel.self)),
+        .init("log.format", \.log.format, configEnumCodec(LogFormat.self)),
+    ]
+
+    static let keysByPath: [String: ConfigKeySpec] = Dictionary(uniqueKeysWithValues: keys.map { ($0.path, $0) })
+
+    static let keysByEnvironmentName: [String: ConfigKeySpec] =
+        Dictionary(uniqueKeysWithValues: keys.map { ($0.environmentName, $0) })
+
+    /// Every table that holds keys: `database`, `sources`, `sources.tcp`, `sources.http.rate_limit`, ...
+    static let sections: Set<String> = Set(keys.flatMap { spec in
+        let parts = spec.path.split(separator: ".")
+        return (1..<parts.count).map { parts[..<$0].joined(separator: ".") }
+    })
+
+    /// Top-level section names, upper-cased, for recognizing `EVENTD_*` variables meant as config.
+    static let environmentSectionPrefixes: [String] =
+        sections.filter { !$0.contains(".") }.map { "EVENTD_" + $0.uppercased() + "_" }
+
+    /// The names directly inside `section` ("" for the top level), for typo suggestions.
+    static func children(of section: String) -> [String] {
+        let prefix = section.isEmpty ? "" : section + "."
+        let names = (keys.map(\.path) + sections).compactMap { path -> String? in
+            guard path.hasPrefix(prefix) else { return nil }
+            let rest = path.dropFirst(prefix.count)
+            return rest.contains(".") ? nil : String(rest)
+        }
+        return Array(Set(names)).sorted()
+    }
+
+    static func environmentName(forKey path: String) -> String {
+        "EVENTD_" + path.uppercased().map { $0 == "." ? "_" : String($0) }.joined()
+    }
+}

@@ -1,0 +1,15 @@
+/// `[sources.udp]`: JSON events over UDP, one event or newline-delimited batch per datagram.
+public struct UDPSourceConfig: Sendable, Equatable {
+    /// Address to receive datagrams on (`listen`, default unset = UDP source off), e.g. `"127.0.0.1:5171"`.
+    /// UDP has no back-pressure: datagrams that arrive while eventd is busy are lost and counted.
+    public var listen: ListenAddress? = nil
+    /// Largest datagram accepted, in bytes (`max_datagram_bytes`, default 65507, the IPv4 maximum). Larger
+    /// datagrams are truncated by the kernel and refused. Lower it to match your senders' MTU budget.
+    public var maxDatagramBytes: Int = 65_507
+    /// Socket receive buffer requested from the kernel (`receive_buffer_bytes`, default 8 MiB, `SO_RCVBUF`).
+    /// A bigger buffer rides out bursts without drops; the kernel caps it at `net.core.rmem_max`.
+    public var receiveBufferBytes: Int = 8 << 20
+
+    /// The defaults above.
+    public init() {}
+}

@@ -1,0 +1,28 @@
+import Synchronization
+
+/// Liveness and readiness as the admin endpoints report them. Written by the loader and the
+/// sources, read by `/readyz` and sd_notify's STATUS; lock-free so the hot paths never wait on it.
+public final class DaemonHealth: Sendable {
+    private let databaseConnected = Atomic<Bool>(false)
+    private let openListeners = Atomic<Int>(0)
+    private let expectedListeners = Atomic<Int>(0)
+
+    public init() {}
+
+    var isDatabaseConnected: Bool { databaseConnected.load(ordering: .relaxed) }
+    func setDatabaseConnected(_ value: Bool) { databaseConnected.store(value, ordering: .relaxed) }
+
+    func expectListener() { expectedListeners.add(1, ordering: .relaxed) }
+    func listenerOpened() { openListeners.add(1, ordering: .relaxed) }
+    func listenerClosed() { openListeners.subtract(1, ordering: .relaxed) }
+
+    /// Ready means: every configured listener is bound and the loader holds a live connection.
+    /// When not ready, the reason says which part is missing.
+    public var readiness: (ready: Bool, reason: String) {
+        if !isDatabaseConnected { return (false, "PostgreSQL is not connected") }
+        let open = openListeners.load(ordering: .relaxed)
+        let expected = expectedListeners.load(ordering: .relaxed)
+        if open < expected { return (false, "\(open) of \(expected) listeners are open") }
+        return (true, "ready")
+    }
+}

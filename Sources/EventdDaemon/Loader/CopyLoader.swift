@@ -1,0 +1,194 @@
+import EventdCore
+import EventdPostgres
+import Logging
+
+/// Writes batches of encoded rows into PostgreSQL with COPY, exactly once.
+///
+/// The fast path is one transaction per cut: `COPY analytics.events` with every batch's rows, then
+/// `COPY analytics.rejected_events` with the refusals that came with them, then COMMIT. Two rarer
+/// paths keep the promises that the fast path cannot:
+/// - **Duplicates** (SQLSTATE 23505: a sender's resend, or our own retry after a commit whose reply
+///   was lost): the rows go through a session-local staging table and
+///   `INSERT … ON CONFLICT DO NOTHING`, so the same event id lands once.
+/// - **Poison rows** (a row the server refuses, e.g. a value a constraint rejects): the cut is split
+///   in halves until the refused rows stand alone; they go to the dead-letter table with the
+///   server's message and every other row lands.
+/// Connection failures are thrown to the caller, which reconnects and retries the same cut.
+///
+/// Not thread-safe: owned by the loader thread.
+final class CopyLoader {
+    private let connect: () throws -> PostgresConnection
+    private let logger: Logger
+    private var connection: PostgresConnection?
+    private var stagingReady = false
+
+    init(logger: Logger, connect: @escaping () throws -> PostgresConnection) {
+        self.logger = logger
+        self.connect = connect
+    }
+
+    var isConnected: Bool { connection?.isConnected ?? false }
+
+    /// Opens the connection if there is none; throws the connection error otherwise.
+    func connectIfNeeded() throws -> PostgresConnection {
+        if let connection, connection.isConnected { return connection }
+        connection = nil
+        stagingReady = false
+        let fresh = try connect()
+        connection = fresh
+        return fresh
+    }
+
+    func disconnect() {
+        connection?.close()
+        connection = nil
+        stagingReady = false
+    }
+
+    /// Loads the rows of `batches`; on return every row is committed, a duplicate of a committed
+    /// row, or refused by the server and recorded in the dead-letter table.
+    ///
+    /// - Throws: `PostgresError` when the connection failed; nothing is known to be committed and the
+    ///   caller retries the same batches on a new connection (duplicates are then absorbed).
+    func load(_ batches: [IngestBatch]) throws -> LoadReport {
+        let connection = try connectIfNeeded()
+        let all = RowSelection.all(of: batches)
+        do {
+            let rows = try copyInTransaction(connection, all, includeRejections: true, viaStaging: false)
+            return LoadReport(inserted: rows, duplicates: 0, refused: [])
+        } catch let error as PostgresError {
+            try rollbackOrDisconnect(connection, after: error)
+            if error.sqlState == SQLState.uniqueViolation {
+                return try loadSlowly(connection, all)
+            }
+            logger.warning("COPY refused a batch; isolating the refused rows", metadata: [
+                LogKey.error: "\(error)", LogKey.rows: "\(all.rowCount)",
+            ])
+            return try loadSlowly(connection, all)
+        }
+    }
+
+    // MARK: - Slow paths
+
+    /// Loads through the staging table with ON CONFLICT DO NOTHING, bisecting on data errors.
+    private func loadSlowly(_ connection: PostgresConnection, _ all: RowSelection) throws -> LoadReport {
+        try prepareStaging(connection)
+        var report = LoadReport(inserted: 0, duplicates: 0, refused: [])
+        // Rejections go in their own transaction first: they are our own encoding and never poison.
+        if all.hasRejections {
+            try connection.transaction { connection in
+                try connection.copyIn(RejectedEventColumns.copyStatement) { writer in
+                    for batch in all.batches { try batch.rejections.withUnsafeBytes { try writer.write($0) } }
+                }
+            }
+        }
+        var pending: [RowSelection] = [all]
+        while let selection = pending.popLast() {
+            do {
+                let inserted = try copyInTransaction(connection, selection, includeRejections: false, viaStaging: true)
+                report.inserted += inserted
+                report.duplicates += selection.rowCount - inserted
+            } catch let error as PostgresError {
+                try rollbackOrDisconnect(connection, after: error)
+                if selection.rowCount == 1, let row = selection.rows.first {
+                    report.refused.append(RefusedRow(row: row, error: error))
+                    try deadLetter(connection, row: row, in: all.batches, error: error)
+                } else {
+                    let (left, right) = selection.halves()
+                    pending.append(right)
+                    pending.append(left)
+                }
+            }
+        }
+        return report
+    }
+
+    /// One transaction: COPY the selected rows (straight into analytics.events, or into the staging
+    /// table and then INSERT … ON CONFLICT DO NOTHING), optionally the rejections, COMMIT.
+    /// - Returns: the rows that landed in analytics.events.
+    private func copyInTransaction(
+        _ connection: PostgresConnection, _ selection: RowSelection, includeRejections: Bool, viaStaging: Bool
+    ) throws -> Int {
+        try connection.execute("BEGIN")
+        let target = viaStaging ? EventColumns.stagingCopyStatement : EventColumns.copyStatement
+        let copied = try connection.copyIn(target) { writer in try selection.write(to: writer) }
+        var landed = copied
+        if viaStaging {
+            landed = try connection.query(EventColumns.insertFromStaging).affectedRows ?? 0
+        }
+        if includeRejections && selection.hasRejections {
+            try connection.copyIn(RejectedEventColumns.copyStatement) { writer in
+                for batch in selection.batches { try batch.rejections.withUnsafeBytes { try writer.write($0) } }
+            }
+        }
+        try connection.execute("COMMIT")
+        return landed
+    }
+
+    /// A session-local table shaped like analytics.events, emptied at each commit.
+    private func prepareStaging(_ connection: PostgresConnection) throws {
+        guard !stagingReady else { return }
+        try connection.execute(EventColumns.createStaging)
+        stagingReady = true
+    }
+
+    private func deadLetter(_ connection: PostgresConnection, row: RowSelection.Row, in batches: [IngestBatch], error: PostgresError) throws {
+        let raw = batches[row.batch].events.withUnsafeBytes { bytes in Array(bytes[row.range]) }
+        // The transport is the row's own 14th column (see CopyRowEncoder.eventsColumnList).
+        let columns = raw.split(separator: 0x09, omittingEmptySubsequences: false)
+        let transport = columns.count > 13 ? String(decoding: columns[13], as: UTF8.self) : "sql"
+        try connection.query(
+            """
+            INSERT INTO analytics.rejected_events (transport, reason, detail, raw, raw_size)
+            VALUES ($1::analytics.transport, 'rejected_by_database', $2, decode($3, 'hex'), $4::int)
+            """,
+            [transport, error.description, Array(raw.prefix(CopyRowEncoder.maxRawBytes)).hexEncoded, String(raw.count)]
+        )
+        logger.warning("PostgreSQL refused an event; it is in analytics.rejected_events", metadata: [
+            LogKey.error: "\(error)",
+        ])
+    }
+
+    /// After a failed statement the transaction must be rolled back; if even that fails, the
+    /// connection is gone and the caller reconnects.
+    private func rollbackOrDisconnect(_ connection: PostgresConnection, after error: PostgresError) throws {
+        if error.isConnectionProblem {
+            disconnect()
+            throw error
+        }
+        do {
+            try connection.execute("ROLLBACK")
+        } catch let rollbackError as PostgresError {
+            disconnect()
+            throw rollbackError
+        }
+    }
+}
+
+/// What a `CopyLoader.load` did with the rows it was given.
+struct LoadReport: Sendable {
+    /// Rows that landed in analytics.events.
+    var inserted: Int
+    /// Rows whose event id was already stored: the sender sees them as accepted.
+    var duplicates: Int
+    /// Rows the server refused; each is in analytics.rejected_events.
+    var refused: [RefusedRow]
+}
+
+struct RefusedRow: Sendable {
+    let row: RowSelection.Row
+    let error: PostgresError
+}
+
+extension Array where Element == UInt8 {
+    var hexEncoded: String {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

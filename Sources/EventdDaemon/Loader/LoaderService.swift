@@ -1,0 +1,184 @@
+import EventdCore
+import EventdPostgres
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Drains the ring into PostgreSQL: the one consumer of the ring and the owner of the COPY
+/// connection.
+///
+/// libpq is blocking, so the loop runs on a thread of its own rather than on the cooperative pool
+/// or an event loop. On graceful shutdown the ring is closed (the sources have already stopped,
+/// since they are listed after the loader), the loop commits what is left and the service returns;
+/// if PostgreSQL stays away past `drainTimeout`, the remaining events are counted as dropped and logged.
+public final class LoaderService: Service, @unchecked Sendable {
+    public struct Settings: Sendable {
+        public var batchRows: Int
+        public var batchDelay: Duration
+        public var retryInitial: Duration
+        public var retryMax: Duration
+        public var drainTimeout: Duration
+        public init(batchRows: Int = 5_000, batchDelay: Duration = .milliseconds(200),
+                    retryInitial: Duration = .milliseconds(100), retryMax: Duration = .seconds(10),
+                    drainTimeout: Duration = .seconds(30)) {
+            self.batchRows = batchRows
+            self.batchDelay = batchDelay
+            self.retryInitial = retryInitial
+            self.retryMax = retryMax
+            self.drainTimeout = drainTimeout
+        }
+    }
+
+    private let ring: IngestRing
+    private let pool: BatchPool
+    private let settings: Settings
+    private let loader: CopyLoader
+    private let metrics: EventdMetrics
+    private let health: DaemonHealth
+    private let logger: Logger
+    private let clock = ContinuousClock()
+
+    public init(ring: IngestRing, pool: BatchPool, settings: Settings, metrics: EventdMetrics, health: DaemonHealth,
+                logger: Logger, connect: @escaping @Sendable () throws -> PostgresConnection) {
+        self.ring = ring
+        self.pool = pool
+        self.settings = settings
+        self.metrics = metrics
+        self.health = health
+        self.logger = logger
+        self.loader = CopyLoader(logger: logger, connect: connect)
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let thread = Thread { [self] in
+                    self.loop()
+                    done.resume()
+                }
+                thread.name = "eventd-loader"
+                thread.start()
+            }
+        } onGracefulShutdown: { [ring] in
+            ring.close()
+        }
+    }
+
+    // MARK: - The loader thread
+
+    private func loop() {
+        connectAtStart()
+        var cutter = BatchCutter(maxRows: settings.batchRows, maxDelay: settings.batchDelay)
+        var pending: [IngestBatch] = []
+        func flushPending() {
+            flush(pending)
+            for batch in pending { pool.recycle(batch) }
+            pending.removeAll(keepingCapacity: true)
+            cutter.reset()
+        }
+        while true {
+            if let batch = ring.tryPop() {
+                pending.append(batch)
+                cutter.add(rows: max(1, batch.events.rowCount), at: clock.now)
+                if cutter.shouldFlush(at: clock.now) { flushPending() }
+                continue
+            }
+            // The ring looks empty: flush what is due, else sleep until the batch is due or rows arrive.
+            let now = clock.now
+            if cutter.shouldFlush(at: now) {
+                flushPending()
+                continue
+            }
+            let timeout = cutter.deadline.map { $0 - now } ?? .seconds(1)
+            if ring.waitForElements(timeout: timeout) == .closed {
+                // Closed, and everything pushed before the close has been popped.
+                if !pending.isEmpty { flushPending() }
+                break
+            }
+        }
+        loader.disconnect()
+        health.setDatabaseConnected(false)
+        logger.info("loader stopped; the ring is drained")
+    }
+
+    private func connectAtStart() {
+        do {
+            _ = try loader.connectIfNeeded()
+            health.setDatabaseConnected(true)
+            metrics.postgresConnected.record(1)
+        } catch {
+            logger.warning("PostgreSQL is not reachable yet; retrying in the background", metadata: [LogKey.error: "\(error)"])
+        }
+    }
+
+    /// Commits `batches`, retrying across reconnects until it succeeds or the shutdown drain
+    /// deadline passes; then tells each batch's sender what happened.
+    private func flush(_ batches: [IngestBatch]) {
+        var backoff = Backoff(initial: settings.retryInitial, maximum: settings.retryMax)
+        var giveUpAt: ContinuousClock.Instant?
+        while true {
+            let started = clock.now
+            do {
+                let report = try loader.load(batches)
+                if !health.isDatabaseConnected {
+                    logger.info("PostgreSQL is back; loading resumed")
+                }
+                health.setDatabaseConnected(true)
+                metrics.postgresConnected.record(1)
+                record(report, batches: batches, took: clock.now - started)
+                complete(batches, with: report)
+                return
+            } catch {
+                health.setDatabaseConnected(false)
+                metrics.postgresConnected.record(0)
+                metrics.postgresReconnects.increment()
+                if ring.isClosed {
+                    let deadline = giveUpAt ?? clock.now + settings.drainTimeout
+                    giveUpAt = deadline
+                    if clock.now >= deadline {
+                        let rows = batches.reduce(0) { $0 + $1.events.rowCount }
+                        metrics.droppedShutdown.increment(by: rows)
+                        logger.error("shutdown deadline passed with PostgreSQL unreachable; events not committed", metadata: [
+                            LogKey.rows: "\(rows)", LogKey.error: "\(error)",
+                        ])
+                        for batch in batches { batch.complete(.failed(reason: "PostgreSQL unreachable at shutdown")) }
+                        return
+                    }
+                }
+                let delay = backoff.nextDelay()
+                logger.warning("COPY failed; reconnecting", metadata: [LogKey.error: "\(error)", LogKey.delay: "\(delay)"])
+                Thread.sleep(forTimeInterval: delay.seconds)
+            }
+        }
+    }
+
+    private func record(_ report: LoadReport, batches: [IngestBatch], took: Duration) {
+        metrics.rowsCommitted.increment(by: report.inserted)
+        metrics.rowsDuplicate.increment(by: report.duplicates)
+        metrics.rowsRefused.increment(by: report.refused.count)
+        metrics.batchRows.record(report.inserted + report.duplicates + report.refused.count)
+        metrics.copyDuration.recordNanoseconds(took.nanoseconds)
+        metrics.ringDepth.record(ring.approximateCount)
+    }
+
+    private func complete(_ batches: [IngestBatch], with report: LoadReport) {
+        guard batches.contains(where: { $0.hasCompletion }) else { return }
+        var refusedByBatch: [Int: [RefusedRow]] = [:]
+        for refused in report.refused { refusedByBatch[refused.row.batch, default: []].append(refused) }
+        for (index, batch) in batches.enumerated() {
+            let refused = refusedByBatch[index] ?? []
+            batch.complete(.committed(refusedByDatabase: refused.map { $0.error.message }))
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, attos) = components
+        return Double(s) + Double(attos) / 1e18
+    }
+    var nanoseconds: Int64 {
+        let (s, attos) = components
+        return s * 1_000_000_000 + attos / 1_000_000_000
+    }
+}

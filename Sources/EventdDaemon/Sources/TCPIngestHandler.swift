@@ -1,0 +1,218 @@
+import EventdCore
+import NIOCore
+
+/// One TCP connection of newline-delimited JSON.
+///
+/// Reading is manual (`autoRead` is off): the handler asks for the next read only after the
+/// previous one's batch is in the ring. When the ring is full the connection simply stops being
+/// read — the kernel's receive window fills and the sender is backpressured — and reading resumes
+/// when the loader has made room. Nothing is ever buffered without bound.
+///
+/// Ack mode: a sender that sends the line `{"ack":true}` first gets one JSON line back for every
+/// following line, in order, once that line's events are committed in PostgreSQL:
+/// `{"ack":N,"accepted":A,"rejected":R,"errors":[{"index":i,"messageId":"…","reason":"…"}]}`.
+final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var framer: LineFramer
+    private let builder: BatchBuilder
+    private let ring: IngestRing
+    private let metrics: EventdMetrics
+    private let makeContext: (SocketAddress?) -> IngestContext
+    private var ingestContext: IngestContext?
+
+    private var firstLine = true
+    private var ackMode = false
+    private var ackSequence = 0
+    private var pendingAcks = 0
+    /// Batches cut but not yet accepted by the ring, oldest first.
+    private var outbox: [IngestBatch] = []
+    private var waitingForSpace = false
+    private var draining = false
+
+    init(framer: LineFramer, builder: BatchBuilder, ring: IngestRing, metrics: EventdMetrics,
+         makeContext: @escaping (SocketAddress?) -> IngestContext) {
+        self.framer = framer
+        self.builder = builder
+        self.ring = ring
+        self.metrics = metrics
+        self.makeContext = makeContext
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        ingestContext = makeContext(context.remoteAddress)
+        metrics.tcpConnections.increment()
+        context.read()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        metrics.tcpConnections.decrement()
+        // End of stream: a last line without its newline still counts (`printf '{…}' | nc` works).
+        if let ingest = ingestContext {
+            framer.finish { frame in
+                switch frame {
+                case .line(let line): builder.ingest(line, context: ingest)
+                case .oversize(let prefix, let size):
+                    builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
+                }
+            }
+        }
+        cut()
+        pushOutbox(context: context)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        guard let ingest = ingestContext else { return }
+        buffer.withUnsafeReadableBytes { bytes in
+            framer.feed(bytes) { event in
+                switch event {
+                case .line(let line):
+                    handle(line: line, ingest: ingest, context: context)
+                case .oversize(let prefix, let size):
+                    builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
+                    if ackMode { cutForAck(context: context) }
+                }
+            }
+        }
+        if builder.shouldCut { cut() }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        cut()
+        if pushOutbox(context: context), !draining {
+            context.read()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is DrainAndClose {
+            draining = true
+            cut()
+            closeIfDrained(context: context)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        context.close(promise: nil)
+    }
+
+    // MARK: - Lines
+
+    private func handle(line: UnsafeRawBufferPointer, ingest: IngestContext, context: ChannelHandlerContext) {
+        if firstLine {
+            firstLine = false
+            if AckHandshake.matches(line) {
+                ackMode = true
+                builder.keepRejections = true
+                return
+            }
+        }
+        builder.ingest(line, context: ingest)
+        if ackMode { cutForAck(context: context) }
+    }
+
+    /// In ack mode every line is its own batch, so its acknowledgement maps to exactly its events.
+    private func cutForAck(context: ChannelHandlerContext) {
+        guard let batch = builder.take() else { return }
+        ackSequence += 1
+        pendingAcks += 1
+        let sequence = ackSequence
+        let channel = context.channel
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let contextBox = NIOLoopBound(context, eventLoop: context.eventLoop)
+        batch.onCompletion { outcome, batch in
+            // Runs on the loader thread: render now, while the batch is still ours, then hop.
+            let line = AckLine.render(sequence: sequence, outcome: outcome, batch: batch)
+            channel.eventLoop.execute {
+                let handler = handler.value
+                let context = contextBox.value
+                handler.pendingAcks -= 1
+                var buffer = channel.allocator.buffer(capacity: line.count)
+                buffer.writeBytes(line)
+                context.writeAndFlush(handler.wrapOutboundOut(buffer), promise: nil)
+                handler.closeIfDrained(context: context)
+            }
+        }
+        outbox.append(batch)
+    }
+
+    private func cut() {
+        if let batch = builder.take() { outbox.append(batch) }
+    }
+
+    /// Moves the outbox into the ring in order. Returns whether it is now empty; if not, reading
+    /// stays paused and resumes when the loader signals room.
+    @discardableResult
+    private func pushOutbox(context: ChannelHandlerContext) -> Bool {
+        while let batch = outbox.first {
+            guard ring.tryPush(batch) else {
+                if ring.isClosed {
+                    // Only after the loader stopped, which happens after every source has: nothing
+                    // can take these rows any more. Count them rather than wait forever.
+                    for batch in outbox {
+                        metrics.droppedShutdown.increment(by: batch.events.rowCount)
+                        batch.complete(.failed(reason: "eventd is shutting down"))
+                    }
+                    outbox.removeAll()
+                    return true
+                }
+                waitForSpace(context: context)
+                return false
+            }
+            outbox.removeFirst()
+        }
+        return true
+    }
+
+    private func waitForSpace(context: ChannelHandlerContext) {
+        guard !waitingForSpace else { return }
+        waitingForSpace = true
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        ring.onSpaceAvailable {
+            eventLoop.execute {
+                let (handler, context) = loopBound.value
+                handler.waitingForSpace = false
+                if handler.pushOutbox(context: context) {
+                    if handler.draining {
+                        handler.closeIfDrained(context: context)
+                    } else if context.channel.isActive {
+                        context.read()
+                    }
+                }
+            }
+        }
+    }
+
+    private func closeIfDrained(context: ChannelHandlerContext) {
+        guard draining, outbox.isEmpty, pendingAcks == 0, context.channel.isActive else {
+            if draining, !outbox.isEmpty { pushOutbox(context: context) }
+            return
+        }
+        context.close(promise: nil)
+    }
+}
+
+/// Asks a connection to stop reading, hand over what it has, wait for its acks, and close.
+struct DrainAndClose: Sendable {}
+
+/// The first line that switches a TCP connection into ack mode.
+enum AckHandshake {
+    /// `{"ack":true}`, with any whitespace around the tokens.
+    static func matches(_ line: UnsafeRawBufferPointer) -> Bool {
+        var compact: [UInt8] = []
+        compact.reserveCapacity(12)
+        for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0D {
+            compact.append(byte)
+            if compact.count > 12 { return false }
+        }
+        return compact.elementsEqual(#"{"ack":true}"#.utf8)
+    }
+}

@@ -1,0 +1,110 @@
+import EventdCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The TCP listener: newline-delimited JSON from server-side emitters.
+///
+/// On graceful shutdown it stops accepting, asks every connection to hand its complete lines to the
+/// ring and wait for its acks, and returns once they have all closed (or the drain deadline passed).
+/// It is listed after the loader in the service group, so the loader is still committing meanwhile.
+public final class TCPSource: Service, Sendable {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        public var maxConnections: Int
+        public var maxLineBytes: Int
+        public var idleTimeout: Duration
+        public var drainTimeout: Duration
+        public init(host: String, port: Int, maxConnections: Int = 1024, maxLineBytes: Int = 1 << 20,
+                    idleTimeout: Duration = .seconds(300), drainTimeout: Duration = .seconds(30)) {
+            self.host = host
+            self.port = port
+            self.maxConnections = maxConnections
+            self.maxLineBytes = maxLineBytes
+            self.idleTimeout = idleTimeout
+            self.drainTimeout = drainTimeout
+        }
+    }
+
+    private let settings: Settings
+    private let pipeline: IngestPipeline
+    private let health: DaemonHealth
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let connections = ConnectionRegistry()
+    private let bound = BoundAddress()
+
+    public init(settings: Settings, pipeline: IngestPipeline, health: DaemonHealth, logger: Logger,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.settings = settings
+        self.pipeline = pipeline
+        self.health = health
+        self.logger = logger
+        self.group = group
+        health.expectListener()
+    }
+
+    /// The address actually bound (useful with port 0 in tests); nil until listening.
+    public var localAddress: SocketAddress? { bound.value }
+
+    public func run() async throws {
+        let settings = self.settings
+        let pipeline = self.pipeline
+        let connections = self.connections
+        let logger = self.logger
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.autoRead, value: false)
+            .childChannelOption(.maxMessagesPerRead, value: 4)
+            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 65536, maximum: 1 << 20))
+            .childChannelInitializer { channel in
+                guard connections.admit(channel, limit: settings.maxConnections) else {
+                    logger.warning("TCP connection refused: connection limit reached", metadata: [
+                        LogKey.peer: "\(channel.remoteAddress.map { "\($0)" } ?? "?")",
+                    ])
+                    return channel.close()
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .init(settings.idleTimeout)))
+                    try channel.pipeline.syncOperations.addHandler(IdleCloser())
+                    try channel.pipeline.syncOperations.addHandler(pipeline.makeTCPHandler(maxLineBytes: settings.maxLineBytes))
+                }
+            }
+            .bind(host: settings.host, port: settings.port)
+            .get()
+        bound.value = server.localAddress
+        health.listenerOpened()
+        logger.info("TCP source listening", metadata: [LogKey.address: "\(server.localAddress.map { "\($0)" } ?? "?")"])
+
+        await withGracefulShutdownHandler {
+            try? await server.closeFuture.get()
+        } onGracefulShutdown: {
+            server.close(promise: nil)
+        }
+        health.listenerClosed()
+        await connections.drainAll(timeout: settings.drainTimeout)
+        logger.info("TCP source stopped")
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        self = .nanoseconds(duration.nanoseconds)
+    }
+}
+
+/// Closes a connection that has sent nothing for the idle timeout.
+final class IdleCloser: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import EventdCore
+import Logging
+import NIOCore
+
+/// Datagrams of JSON: one event, a batch object, or several NDJSON lines, up to 64 KiB each.
+///
+/// UDP has no backpressure, so when the ring is full the batch is dropped — counted in
+/// `eventd_events_dropped_total{cause="ring_full"}` and logged at most once per interval, never per
+/// datagram, so a flood cannot turn into a logging storm.
+final class UDPIngestHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    private let pipeline: IngestPipeline
+    private let builder: BatchBuilder
+    /// Only for its limit and its oversize refusal: datagrams are framed statelessly.
+    private let framer: LineFramer
+    private var dropLog = RateLimitedLog(interval: .seconds(10))
+
+    init(pipeline: IngestPipeline, maxDatagramBytes: Int) {
+        self.pipeline = pipeline
+        self.builder = pipeline.makeBuilder()
+        self.framer = LineFramer(maxLineBytes: maxDatagramBytes)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        let ingest = pipeline.context(transport: .udp, peer: envelope.remoteAddress)
+        envelope.data.withUnsafeReadableBytes { bytes in
+            // Each datagram stands alone: a line never continues into the next datagram.
+            LineFramer.forEachLine(inDatagram: bytes, maxLineBytes: framer.maxLineBytes) { frame in
+                switch frame {
+                case .line(let line): builder.ingest(line, context: ingest)
+                case .oversize(let prefix, let size):
+                    builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
+                }
+            }
+        }
+        if builder.shouldCut { pushOrDrop() }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        pushOrDrop()
+        context.fireChannelReadComplete()
+    }
+
+    private func pushOrDrop() {
+        guard let batch = builder.take() else { return }
+        if pipeline.ring.tryPush(batch) { return }
+        let rows = batch.events.rowCount
+        pipeline.metrics.droppedRingFull.increment(by: rows)
+        pipeline.pool.recycle(batch)
+        if let suppressed = dropLog.shouldLog(count: rows) {
+            pipeline.logger.warning("ring full: dropping UDP events (PostgreSQL is slower than intake)", metadata: [
+                LogKey.count: "\(suppressed)",
+            ])
+        }
+    }
+}
+
+/// Lets a hot path log a recurring condition at most once per interval, reporting how many
+/// occurrences the message stands for.
+struct RateLimitedLog {
+    let interval: Duration
+    private var last: ContinuousClock.Instant?
+    private var pending = 0
+
+    init(interval: Duration) { self.interval = interval }
+
+    /// Counts `count` occurrences; returns the total to report when a message is due.
+    mutating func shouldLog(count: Int = 1) -> Int? {
+        pending += count
+        let now = ContinuousClock.now
+        if let last, now - last < interval { return nil }
+        last = now
+        defer { pending = 0 }
+        return pending
+    }
+}

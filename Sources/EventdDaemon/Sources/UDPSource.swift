@@ -1,0 +1,71 @@
+import EventdCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The UDP listener: fire-and-forget events from emitters that cannot afford a connection.
+public final class UDPSource: Service, Sendable {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        public var maxDatagramBytes: Int
+        public var receiveBufferBytes: Int
+        public init(host: String, port: Int, maxDatagramBytes: Int = 65_507, receiveBufferBytes: Int = 8 << 20) {
+            self.host = host
+            self.port = port
+            self.maxDatagramBytes = maxDatagramBytes
+            self.receiveBufferBytes = receiveBufferBytes
+        }
+    }
+
+    private let settings: Settings
+    private let pipeline: IngestPipeline
+    private let health: DaemonHealth
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let bound = BoundAddress()
+
+    public init(settings: Settings, pipeline: IngestPipeline, health: DaemonHealth, logger: Logger,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.settings = settings
+        self.pipeline = pipeline
+        self.health = health
+        self.logger = logger
+        self.group = group
+        health.expectListener()
+    }
+
+    public var localAddress: SocketAddress? { bound.value }
+
+    public func run() async throws {
+        let settings = self.settings
+        let pipeline = self.pipeline
+        let channel = try await DatagramBootstrap(group: group)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            // A large kernel buffer absorbs bursts while the event loop is busy decoding.
+            .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(settings.receiveBufferBytes))
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: settings.maxDatagramBytes + 1))
+            .channelOption(.maxMessagesPerRead, value: 64)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        UDPIngestHandler(pipeline: pipeline, maxDatagramBytes: settings.maxDatagramBytes))
+                }
+            }
+            .bind(host: settings.host, port: settings.port)
+            .get()
+        bound.value = channel.localAddress
+        health.listenerOpened()
+        logger.info("UDP source listening", metadata: [LogKey.address: "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        await withGracefulShutdownHandler {
+            try? await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            // Closing flushes the handler's last batch into the ring (channelReadComplete ran for
+            // every read already; nothing is held between reads).
+            channel.close(promise: nil)
+        }
+        health.listenerClosed()
+        logger.info("UDP source stopped")
+    }
+}

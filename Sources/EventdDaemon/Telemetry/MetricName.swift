@@ -1,0 +1,32 @@
+/// Every metric eventd exports, named in one place (Prometheus conventions: `eventd_` prefix,
+/// `_total` on counters, base units in the name).
+enum MetricName {
+    static let eventsReceived = "eventd_events_received_total"
+    static let eventsAccepted = "eventd_events_accepted_total"
+    static let eventsRejected = "eventd_events_rejected_total"          // label: reason
+    static let eventsDropped = "eventd_events_dropped_total"            // label: cause
+    static let eventsSanitized = "eventd_events_sanitized_total"
+    static let rowsCommitted = "eventd_rows_committed_total"
+    static let rowsDuplicate = "eventd_rows_duplicate_total"
+    static let rowsRefusedByDatabase = "eventd_rows_refused_by_database_total"
+    static let ringDepth = "eventd_ring_depth_batches"
+    static let ringBytes = "eventd_ring_bytes"
+    static let batchRows = "eventd_copy_batch_rows"
+    static let copySeconds = "eventd_copy_duration_seconds"
+    static let postgresConnected = "eventd_postgres_connected"
+    static let postgresReconnects = "eventd_postgres_reconnects_total"
+    static let connectionsOpen = "eventd_connections_open"              // label: transport
+    static let rollupRuns = "eventd_rollup_runs_total"
+}
+
+/// Log metadata keys, named in one place.
+enum LogKey {
+    static let error = "error"
+    static let rows = "rows"
+    static let transport = "transport"
+    static let address = "address"
+    static let peer = "peer"
+    static let reason = "reason"
+    static let count = "count"
+    static let delay = "delay"
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// `eventd` — analytics event ingestion daemon for PostgreSQL.
+///
+/// The command line only parses and hands over: each subcommand resolves its settings and calls the
+/// same builders the tests use (`EventdDaemon.build`, `MigrationRunner`).
+@main
+struct EventdCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eventd",
+        abstract: "Ingest analytics events over UDP, TCP and HTTP into PostgreSQL with COPY.",
+        discussion: """
+            Typical use:
+              eventd migrate --database-url postgresql://user@host/db      # create or update the schema
+              eventd serve --config /etc/eventd/eventd.toml               # run the daemon
+
+            The database is chosen by --database-url, else EVENTD_DATABASE_URL, else database.url
+            in the config file, else libpq's PGHOST/PGPORT/PGUSER/PGDATABASE/PGPASSWORD variables.
+            """,
+        version: EventdVersion.current,
+        subcommands: [ServeCommand.self, MigrateCommand.self]
+    )
+}
+
+enum EventdVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,1 @@
+// Placeholder so the package graph loads while this target is being written; removed by the lead.
