@@ -34,12 +34,17 @@ struct TestDatabase: Sendable {
         return TestDatabase(name: name, url: url, adminURL: adminURL)
     }
 
+    /// A database that already exists and is migrated (a `PrivatePostgres`); `drop()` leaves it alone.
+    static func existing(url: String) -> TestDatabase {
+        TestDatabase(name: "", url: url, adminURL: nil)
+    }
+
     func connect() throws -> PostgresConnection {
         try PostgresConnection.connect(url: url)
     }
 
     func drop() {
-        guard let admin = try? PostgresConnection.connect(url: adminURL) else { return }
+        guard !name.isEmpty, let admin = try? PostgresConnection.connect(url: adminURL) else { return }
         defer { admin.close() }
         try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
