@@ -181,7 +181,8 @@ struct HTTPCollector: Sendable {
         var formKey: [UInt8]?
         if let data = plan.pixelData {
             text = data
-        } else if plan.format == .form {
+        } else if plan.format == .form, !Self.startsLikeJSON(body) {
+            // (`curl -d` labels a JSON body form-encoded; a body that starts like JSON is taken as JSON.)
             guard let data = URLEncoding.value(named: "data", in: body).flatMap(Self.jsonOrBase64) else {
                 return refuse(.failure(.badRequest, .malformedRequest,
                                        "A form-encoded body needs a 'data' field holding the JSON (plain or base64)."))
@@ -287,6 +288,11 @@ struct HTTPCollector: Sendable {
         guard let first = value.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return nil }
         if first == 0x7B || first == 0x5B { return value }
         return Base64Decoding.decode(value)
+    }
+
+    static func startsLikeJSON(_ body: UnsafeRawBufferPointer) -> Bool {
+        guard let first = body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return false }
+        return first == 0x7B || first == 0x5B
     }
 
     /// A country a trusted CDN or proxy put in a header (2 letters), if any.
