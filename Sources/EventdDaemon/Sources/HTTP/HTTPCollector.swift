@@ -29,8 +29,9 @@ struct HTTPCollector: Sendable {
     }
 
     enum HeadDecision {
-        /// Answer now. When the request has a body, the connection is closed after the answer
-        /// (the body is not read: that is the point of refusing early).
+        /// Answer without decoding. A small Content-Length body is read and discarded first; a
+        /// large or chunked one is not read at all and the connection closes after the answer
+        /// (`reply.close`).
         case reply(HTTPReply)
         /// Read the body, then call `body(…)`.
         case read(HTTPRequestPlan)
@@ -44,7 +45,9 @@ struct HTTPCollector: Sendable {
     // MARK: - Head
 
     func head(_ head: HTTPRequestHead, peer: SocketAddress?, now: NIODeadline) -> HeadDecision {
-        let hasBody = Self.hasBody(head.headers)
+        // A refused request's body is read and discarded when it is small and framed by
+        // Content-Length, so a keep-alive SDK keeps its connection; otherwise the connection closes.
+        let hasBody = Self.hasBody(head.headers) && !Self.hasSmallBody(head.headers, limit: settings.maxBodyBytes)
         let (path, query) = Self.split(uri: head.uri)
         let origin = head.headers.first(name: "origin")
         var vary = HTTPHeaders()
@@ -309,6 +312,13 @@ struct HTTPCollector: Sendable {
     static func split(uri: String) -> (path: Substring, query: Substring?) {
         guard let mark = uri.firstIndex(of: "?") else { return (Substring(uri), nil) }
         return (uri[..<mark], uri[uri.index(after: mark)...])
+    }
+
+    /// Whether the body is framed by a Content-Length within `limit`.
+    static func hasSmallBody(_ headers: HTTPHeaders, limit: Int) -> Bool {
+        guard !headers[canonicalForm: "transfer-encoding"].contains(where: { $0.lowercased() == "chunked" }),
+              let length = headers.first(name: "content-length").flatMap({ Int($0.trimmingSpaces) }) else { return false }
+        return length <= limit
     }
 
     /// Whether the request carries a body (a Content-Length above 0, or chunked).

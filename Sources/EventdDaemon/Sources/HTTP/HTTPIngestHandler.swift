@@ -19,6 +19,8 @@ final class HTTPIngestHandler: ChannelInboundHandler {
     private enum State {
         case idle
         case reading(HTTPRequestPlan, body: ByteBuffer, inflater: BodyInflater?, finished: Bool)
+        /// The request was refused at its head; its small body is skipped, then `reply` is sent.
+        case skipping(HTTPReply)
         /// The request was refused before its body was read; the connection closes after the answer.
         case discarding
         case responding
@@ -81,7 +83,7 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         switch state {
         case .responding, .discarding:
             context.close(promise: nil)
-        case .idle, .reading:
+        case .idle, .reading, .skipping:
             let reply: HTTPReply = parserError == .headerOverflow
                 ? .failure(.requestHeaderFieldsTooLarge, .headerTooLarge, "The request headers are too large.", close: true)
                 : .failure(.badRequest, .malformedRequest, "The request is not valid HTTP/1.1.", close: true)
@@ -98,13 +100,12 @@ final class HTTPIngestHandler: ChannelInboundHandler {
             keepAlive = head.isKeepAlive
             switch collector.head(head, peer: context.remoteAddress, now: .now()) {
             case .reply(let reply):
-                state = reply.close ? .discarding : .responding
-                if !reply.close {
-                    // Without a body the request is complete; the `.end` that follows is skipped.
-                    skipEnd = true
-                    connectionGuard.requestComplete()
+                if reply.close {
+                    state = .discarding
+                    send(reply, context: context)
+                } else {
+                    state = .skipping(reply)  // answered once the (small) body has gone by
                 }
-                send(reply, context: context)
             case .read(let plan):
                 if plan.expectsContinue {
                     context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))),
@@ -141,18 +142,17 @@ final class HTTPIngestHandler: ChannelInboundHandler {
                 return refuseBody(.malformedEncoding, plan: plan, context: context, afterEnd: true)
             }
             finish(plan, body: body, context: context)
-        case (.end, .responding) where skipEnd, (.end, .idle) where skipEnd:
-            skipEnd = false
-        case (_, .discarding):
+        case (.end, .skipping(let reply)):
+            connectionGuard.requestComplete()
+            state = .responding
+            send(reply, context: context)
+        case (.body, .skipping), (_, .discarding):
             break
         default:
             // Parts out of order cannot come from the parser; treat as a broken connection.
             context.close(promise: nil)
         }
     }
-
-    /// Set when a bodiless request was answered at its head: its `.end` is still to come.
-    private var skipEnd = false
 
     private func refuseBody(_ refusal: HTTPRefusal, plan: HTTPRequestPlan, context: ChannelHandlerContext,
                             afterEnd: Bool = false) {
