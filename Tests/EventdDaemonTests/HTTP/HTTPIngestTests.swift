@@ -351,7 +351,7 @@ struct HTTPIngestTests {
         #expect(rows.map { $0[0] ?? "" } == ["Pricing", "Relayed"], "the bot's page view was dropped; a secret key's was kept")
         #expect((1...10).map { rows[0][$0] } == ["Chrome", "macOS", "desktop", "f", "/pricing", "news", "email", "nov", "abc123", "https://google.com/"])
         #expect(rows[1][4] == "t", "a secret key's bot-like user agent is flagged, not dropped")
-        #expect(daemon.metrics.counters.contains { $0.label == "eventd_events_dropped_total" && $0.dimensions.contains { $0 == ("cause", "bot") } && $0.lastValue == 1 })
+        #expect(daemon.metrics.counters.contains { $0.label == "eventd_events_dropped_total" && $0.dimensions.contains { $0 == ("cause", "bot") } && $0.totalValue == 1 })
         try await daemon.stop()
     }
 
