@@ -85,10 +85,11 @@ final class HTTPConnectionGuard: ChannelInboundHandler {
         timer = nil
     }
 
-    /// The answer was written: the next bytes start a new request.
-    func responseSent(context: ChannelHandlerContext) {
+    /// The answer was written: the next bytes start a new request — unless a pipelining client's
+    /// next head was already parsed (`nextHeadParsed`), in which case they are that request's body.
+    func responseSent(context: ChannelHandlerContext, nextHeadParsed: Bool = false) {
         deadlines.responseSent(now: .now())
-        headOpen = true
+        headOpen = !nextHeadParsed
         headBytes = 0
         terminatorMatched = 0
         arm(context: context)

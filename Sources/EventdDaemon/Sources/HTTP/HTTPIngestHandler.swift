@@ -293,7 +293,8 @@ final class HTTPIngestHandler: ChannelInboundHandler {
     private func responseWritten(context: ChannelHandlerContext) {
         guard case .responding = state else { return }
         state = .idle
-        connectionGuard.responseSent(context: context)
+        let nextHeadParsed = pipelined.contains { if case .head = $0 { true } else { false } }
+        connectionGuard.responseSent(context: context, nextHeadParsed: nextHeadParsed)
         while !pipelined.isEmpty {
             let part = pipelined.removeFirst()
             handle(part, context: context)
