@@ -25,6 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("UDP listener for JSON datagrams.", valueName: "host:port"))
     var udp: String?
 
+    @Option(help: ArgumentHelp("HTTP listener (Segment tracking API, beacons, pixels).", valueName: "host:port"))
+    var http: String?
+
     @Option(help: ArgumentHelp("Admin listener for /metrics, /healthz, /readyz.", valueName: "host:port"))
     var admin: String?
 
@@ -32,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         var settings = try DaemonSettings.resolve(
             configPath: config.path, environment: environment, databaseURLFlag: database.databaseURL)
-        try settings.applyFlags(tcp: tcp, udp: udp, http: nil, admin: admin, logLevel: config.logLevel)
+        try settings.applyFlags(tcp: tcp, udp: udp, http: http, admin: admin, logLevel: config.logLevel)
 
         LoggingSystem.bootstrap(settings.logHandlerFactory())
         let logger = Logger(label: "eventd")

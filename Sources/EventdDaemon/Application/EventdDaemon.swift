@@ -14,6 +14,7 @@ public struct EventdDaemon: Sendable {
     public let services: [any Service]
     public let tcp: TCPSource?
     public let udp: UDPSource?
+    public let http: HTTPSource?
     public let admin: AdminServer?
     public let loader: LoaderService
     public let ring: IngestRing
@@ -26,12 +27,15 @@ public struct EventdDaemon: Sendable {
     ///   - databaseURL: the resolved connection string; nil lets libpq use the PG* variables.
     ///   - metricsFactory: where metrics go (the executable passes Prometheus; tests a test backend).
     ///   - renderMetrics: renders `/metrics`; nil disables the admin listener.
+    ///   - httpSettings: adjusts the HTTP source's settings after the config is applied (tests use
+    ///     it for `testOnly_` hooks); the identity by default.
     public static func build(
         config: EventdConfig,
         databaseURL: String?,
         logger: Logger,
         metricsFactory: any MetricsFactory,
-        renderMetrics: (@Sendable () -> String)?
+        renderMetrics: (@Sendable () -> String)?,
+        httpSettings: (HTTPSource.Settings) -> HTTPSource.Settings = { $0 }
     ) -> EventdDaemon {
         let metrics = EventdMetrics(factory: metricsFactory)
         let health = DaemonHealth()
@@ -92,7 +96,16 @@ public struct EventdDaemon: Sendable {
             tcp = source
             services.append(source)
         }
-        return EventdDaemon(services: services, tcp: tcp, udp: udp, admin: admin, loader: loader,
+        var http: HTTPSource?
+        if let listen = config.sources.http.listen {
+            let source = HTTPSource(
+                settings: httpSettings(.init(config: config.sources.http, listen: listen,
+                                             drainTimeout: config.shutdown.drainTimeout)),
+                pipeline: pipeline, health: health, logger: logger)
+            http = source
+            services.append(source)
+        }
+        return EventdDaemon(services: services, tcp: tcp, udp: udp, http: http, admin: admin, loader: loader,
                             ring: ring, health: health, metrics: metrics)
     }
 

@@ -23,6 +23,11 @@ public final class EventdMetrics: Sendable {
     let postgresReconnects: Counter
     let tcpConnections: Meter
     let rollupRuns: Counter
+    let droppedBot: Counter
+    let httpConnections: Meter
+    let httpConnectionsRefused: Counter
+    /// One counter per status the HTTP source can answer, built up front (no label strings per request).
+    let httpResponses: [Int: Counter]
 
     public init(factory: any MetricsFactory) {
         received = Counter(label: MetricName.eventsReceived, factory: factory)
@@ -46,6 +51,21 @@ public final class EventdMetrics: Sendable {
         postgresReconnects = Counter(label: MetricName.postgresReconnects, factory: factory)
         tcpConnections = Meter(label: MetricName.connectionsOpen, dimensions: [("transport", "tcp")], factory: factory)
         rollupRuns = Counter(label: MetricName.rollupRuns, factory: factory)
+        droppedBot = Counter(label: MetricName.eventsDropped, dimensions: [("cause", "bot")], factory: factory)
+        httpConnections = Meter(label: MetricName.connectionsOpen, dimensions: [("transport", "http")], factory: factory)
+        httpConnectionsRefused = Counter(label: MetricName.httpConnectionsRefused, factory: factory)
+        var responses: [Int: Counter] = [:]
+        for status in Self.httpStatuses {
+            responses[status] = Counter(label: MetricName.httpResponses, dimensions: [("status", String(status))], factory: factory)
+        }
+        httpResponses = responses
+    }
+
+    /// Every status the HTTP source answers with (0 counts anything else).
+    static let httpStatuses = [0, 200, 204, 400, 401, 403, 404, 405, 408, 413, 415, 429, 431, 503]
+
+    func countHTTPStatus(_ status: Int) {
+        (httpResponses[status] ?? httpResponses[0])?.increment()
     }
 
     func countRejected(_ reason: RejectReason, by amount: Int = 1) {

@@ -17,6 +17,8 @@ enum MetricName {
     static let postgresReconnects = "eventd_postgres_reconnects_total"
     static let connectionsOpen = "eventd_connections_open"              // label: transport
     static let rollupRuns = "eventd_rollup_runs_total"
+    static let httpResponses = "eventd_http_responses_total"            // label: status
+    static let httpConnectionsRefused = "eventd_http_connections_refused_total"
 }
 
 /// Log metadata keys, named in one place.

@@ -1,0 +1,116 @@
+import CZlib
+import NIOCore
+
+/// Undoes `Content-Encoding: gzip` or `deflate` as the body streams in, refusing to produce more
+/// than a fixed number of bytes.
+///
+/// A decompression bomb (a few KB that inflate to gigabytes) costs bounded memory and CPU here:
+/// inflation happens chunk by chunk into the request's body buffer, which never grows past the
+/// cap, and it stops at the first byte past the cap — zlib's work is proportional to the output
+/// it produced, so it is bounded by the cap as well. The compressed input is capped by the same
+/// limit before it gets here.
+final class BodyInflater {
+    enum Encoding: Sendable, Equatable {
+        /// RFC 1952 gzip.
+        case gzip
+        /// HTTP's `deflate`: zlib-wrapped (RFC 1950); a raw RFC 1951 stream, which some old clients
+        /// send, is accepted too.
+        case deflate
+    }
+
+    enum Status: Equatable {
+        /// Consumed the input; more may come.
+        case needsMore
+        /// The compressed stream ended (anything after it is ignored).
+        case finished
+        /// The output would pass the cap.
+        case tooLarge
+        /// The input is not a valid stream of the declared encoding.
+        case malformed
+    }
+
+    /// Output is produced in steps of this many bytes at most.
+    static let chunkBytes = 16 * 1024
+
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let encoding: Encoding
+    private var initialised = false
+    private var triedRaw = false
+    private var produced = 0
+    /// The first input bytes, kept only until the zlib header has been seen (to retry as raw deflate).
+    private var firstInput: [UInt8] = []
+
+    init(encoding: Encoding) {
+        self.encoding = encoding
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        initialised = start(windowBits: encoding == .gzip ? 15 + 16 : 15)
+    }
+
+    deinit {
+        if initialised { inflateEnd(stream) }
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    private func start(windowBits: Int32) -> Bool {
+        inflateInit2_(stream, windowBits, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    }
+
+    /// Inflates `input`, appending the output to `output` while it stays within `limit` bytes in total.
+    func inflate(_ input: UnsafeRawBufferPointer, into output: inout ByteBuffer, limit: Int) -> Status {
+        guard initialised else { return .malformed }
+        if encoding == .deflate, !triedRaw, stream.pointee.total_out == 0, firstInput.count < 64 {
+            firstInput.append(contentsOf: input.prefix(64 - firstInput.count))
+        }
+        let status = run(input, into: &output, limit: limit)
+        if status == .malformed, encoding == .deflate, !triedRaw, stream.pointee.total_out == 0 {
+            // Not zlib-wrapped: start over as raw deflate with what we have seen.
+            triedRaw = true
+            inflateEnd(stream)
+            stream.pointee = z_stream()
+            initialised = start(windowBits: -15)
+            guard initialised else { return .malformed }
+            let seen = firstInput
+            firstInput = []
+            // `seen` holds at most the first 64 bytes; anything beyond them in `input` follows.
+            let replay = seen.count < input.count ? seen + Array(input[seen.count...]) : seen
+            return replay.withUnsafeBytes { run($0, into: &output, limit: limit) }
+        }
+        return status
+    }
+
+    private func run(_ input: UnsafeRawBufferPointer, into output: inout ByteBuffer, limit: Int) -> Status {
+        guard let base = input.baseAddress, input.count > 0 else { return .needsMore }
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
+        stream.pointee.avail_in = uInt(input.count)
+        defer {
+            stream.pointee.next_in = nil
+            stream.pointee.avail_in = 0
+        }
+        while true {
+            // One byte beyond the cap is room enough to notice that the cap was passed.
+            let room = min(Self.chunkBytes, limit + 1 - produced)
+            guard room > 0 else { return .tooLarge }
+            var result: Int32 = Z_OK
+            let written = output.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { buffer in
+                stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.pointee.avail_out = uInt(room)
+                result = CZlib.inflate(stream, Z_NO_FLUSH)
+                return room - Int(stream.pointee.avail_out)
+            }
+            produced += written
+            if produced > limit { return .tooLarge }
+            switch result {
+            case Z_STREAM_END: return .finished
+            case Z_OK:
+                if stream.pointee.avail_in == 0, stream.pointee.avail_out > 0 { return .needsMore }
+            case Z_BUF_ERROR:
+                // No progress possible: all input consumed (wait for more) or no output room (loop).
+                if stream.pointee.avail_in == 0 { return .needsMore }
+            default:
+                return .malformed
+            }
+        }
+    }
+}

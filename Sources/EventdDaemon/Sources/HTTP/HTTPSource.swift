@@ -1,0 +1,133 @@
+import EventdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// The HTTP listener: Segment's tracking API, sendBeacon and pixels over HTTP/1.1.
+///
+/// Protocol rules live in `HTTPCollector` (plain, testable values); this service only binds the
+/// socket, builds each connection's pipeline —
+/// `HTTPConnectionGuard` (timeouts, head size) → HTTP/1.1 parser → response encoder →
+/// `HTTPIngestHandler` — enforces the connection cap, and drains connections at shutdown.
+/// It is listed after the loader, so on shutdown it stops first and its waiting requests are
+/// still answered from the loader's last commits.
+public final class HTTPSource: Service, Sendable {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        public var maxBodyBytes: Int = 512_000
+        public var maxHeaderBytes: Int = 16_384
+        public var idleTimeout: Duration = .seconds(60)
+        public var requestTimeout: Duration = .seconds(10)
+        public var maxConnections: Int = 4_096
+        public var trustedProxies: [IPNetwork] = []
+        public var writeKeys: [WriteKey] = []
+        public var requireWriteKey: Bool = true
+        public var rateLimit = RateLimitConfig()
+        public var dropBots: Bool = false
+        public var drainTimeout: Duration = .seconds(30)
+        /// Test-only: HTML pages served on `GET <path>`, so a browser test can load a page from the
+        /// collector's own origin (same-origin beacons). Empty in production.
+        public var testOnly_pages: [String: String] = [:]
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        /// The settings of `[sources.http]`.
+        public init(config: HTTPSourceConfig, listen: ListenAddress, drainTimeout: Duration) {
+            self.init(host: listen.host, port: listen.port)
+            maxBodyBytes = config.maxBodyBytes
+            maxHeaderBytes = config.maxHeaderBytes
+            idleTimeout = config.idleTimeout
+            requestTimeout = config.requestTimeout
+            maxConnections = config.maxConnections
+            trustedProxies = config.trustedProxyNetworks
+            writeKeys = config.writeKeys
+            requireWriteKey = config.requireWriteKey
+            rateLimit = config.rateLimit
+            dropBots = config.dropBots
+            self.drainTimeout = drainTimeout
+        }
+    }
+
+    private let settings: Settings
+    private let collector: HTTPCollector
+    private let pipeline: IngestPipeline
+    private let health: DaemonHealth
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let connections = ConnectionRegistry()
+    private let bound = BoundAddress()
+
+    public init(settings: Settings, pipeline: IngestPipeline, health: DaemonHealth, logger: Logger,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.settings = settings
+        self.collector = HTTPCollector(settings: settings, limits: pipeline.limits, anonymizeIP: pipeline.anonymizeIP)
+        self.pipeline = pipeline
+        self.health = health
+        self.logger = logger
+        self.group = group
+        health.expectListener()
+    }
+
+    /// The address actually bound (useful with port 0 in tests); nil until listening.
+    public var localAddress: SocketAddress? { bound.value }
+
+    public func run() async throws {
+        let settings = self.settings
+        let collector = self.collector
+        let pipeline = self.pipeline
+        let connections = self.connections
+        let logger = self.logger
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.autoRead, value: false)
+            .childChannelInitializer { channel in
+                guard connections.admit(channel, limit: settings.maxConnections) else {
+                    logger.warning("HTTP connection refused: connection limit reached", metadata: [
+                        LogKey.peer: "\(channel.remoteAddress.map { "\($0)" } ?? "?")",
+                    ])
+                    pipeline.metrics.httpConnectionsRefused.increment()
+                    return channel.close()
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    let metrics = pipeline.metrics
+                    let connectionGuard = HTTPConnectionGuard(
+                        idleTimeout: .init(settings.idleTimeout), requestTimeout: .init(settings.requestTimeout),
+                        maxHeadBytes: settings.maxHeaderBytes,
+                        onTimeout: { expiry in if expiry == .slowRequest { metrics.countHTTPStatus(408) } })
+                    var limits = NIOHTTPDecoderLimitConfiguration()
+                    limits.maxHeaderListSize = settings.maxHeaderBytes
+                    limits.maxHeaderFieldSize = settings.maxHeaderBytes
+                    limits.maxHeaderFieldCount = 256
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(connectionGuard)
+                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes,
+                                                                                limitConfiguration: limits)))
+                    try sync.addHandler(HTTPResponseEncoder())
+                    try sync.addHandler(HTTPIngestHandler(collector: collector, ring: pipeline.ring, pool: pipeline.pool,
+                                                          metrics: metrics, connectionGuard: connectionGuard))
+                }
+            }
+            .bind(host: settings.host, port: settings.port)
+            .get()
+        bound.value = server.localAddress
+        health.listenerOpened()
+        logger.info("HTTP source listening", metadata: [LogKey.address: "\(server.localAddress.map { "\($0)" } ?? "?")"])
+
+        await withGracefulShutdownHandler {
+            try? await server.closeFuture.get()
+        } onGracefulShutdown: {
+            server.close(promise: nil)
+        }
+        health.listenerClosed()
+        await connections.drainAll(timeout: settings.drainTimeout)
+        logger.info("HTTP source stopped")
+    }
+}

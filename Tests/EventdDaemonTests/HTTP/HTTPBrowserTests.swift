@@ -1,0 +1,116 @@
+@testable import EventdDaemon
+import Foundation
+import Testing
+
+/// A real browser: headless Chromium loads a page that sends `navigator.sendBeacon` beacons —
+/// a string and an `application/json` Blob (which Chromium preflights, and sends with
+/// credentials) — both same-origin and cross-origin, and the rows must land in PostgreSQL.
+///
+/// The cross-origin page is served by `PageServer` on its own port; it embeds an iframe of the
+/// collector's own origin (`testOnly_pages`) for the same-origin beacons. Chromium is confined to
+/// loopback (`--host-resolver-rules` maps every other host name to nothing) and to a time limit.
+@Suite(.serialized)
+struct HTTPBrowserTests {
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test(.enabled(if: chromium != nil, "chromium is not installed (apt-get install chromium); .ci/run installs it"))
+    func chromiumBeaconsLandSameOriginAndCrossOrigin() async throws {
+        let chromium = try #require(Self.chromium)
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        let pages = try PageServer()
+        defer { pages.stop() }
+        let collectorPort = try freeLoopbackPort()
+        let collectorOrigin = "http://127.0.0.1:\(collectorPort)"
+        let pageOrigin = "http://127.0.0.1:\(pages.port)"
+        let key = HTTPTestDaemon.publicKey
+
+        func script(url: String, prefix: String) -> String {
+            """
+            <script>
+            const url = '\(url)/v1/beacon';
+            const event = (name) => JSON.stringify({type: 'track', event: name, anonymousId: 'chromium', writeKey: '\(key)',
+                                                    properties: {origin: location.origin}});
+            const sent = [
+              navigator.sendBeacon(url, event('\(prefix)-string')),
+              navigator.sendBeacon(url, new Blob([event('\(prefix)-blob')], {type: 'application/json'})),
+            ];
+            document.title = '\(prefix):' + sent.join(',');
+            </script>
+            """
+        }
+        pages.page = "<!doctype html><title>cross</title>" + script(url: collectorOrigin, prefix: "cross")
+            + "<iframe src=\"\(collectorOrigin)/test/same.html\"></iframe>"
+        let samePage = "<!doctype html><title>same</title>" + script(url: "", prefix: "same")
+
+        let daemon = try await HTTPTestDaemon.start(databaseURL: database.url) { config in
+            config.sources.http.listen = ListenAddress(host: "127.0.0.1", port: collectorPort)
+            config.sources.http.writeKeys = [
+                WriteKey(name: "website", key: key, kind: .public, allowedOrigins: [collectorOrigin, pageOrigin]),
+            ]
+        } settings: { settings in
+            var settings = settings
+            settings.testOnly_pages = ["/test/same.html": samePage]
+            return settings
+        }
+
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("eventd-chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let browser = Process()
+        browser.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        browser.arguments = ["--kill-after=5", "45", chromium,
+                             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                             "--disable-extensions", "--disable-default-apps", "--metrics-recording-only",
+                             "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
+                             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                             "--user-data-dir=\(profile.path)", "--remote-debugging-port=0",
+                             "\(pageOrigin)/cross.html"]
+        browser.standardOutput = FileHandle.nullDevice
+        browser.standardError = FileHandle.nullDevice
+        try browser.run()
+        defer {
+            // `timeout` leads its own process group (Chromium and its helpers): end the whole group.
+            if browser.isRunning { kill(-browser.processIdentifier, SIGKILL) }
+            browser.waitUntilExit()
+        }
+
+        let landed = try await database.waitForCount(
+            "SELECT count(*) FROM analytics.events WHERE anonymous_id = 'chromium'", toReach: 4, timeout: .seconds(30))
+        #expect(landed == 4, "beacons from Chromium in PostgreSQL")
+        let rows = try database.connect().query("""
+            SELECT name, properties->>'origin', transport::text, source_key, browser, is_bot::text
+            FROM analytics.events WHERE anonymous_id = 'chromium' ORDER BY name
+            """)
+        #expect(rows.map { $0[0] ?? "" } == ["cross-blob", "cross-string", "same-blob", "same-string"])
+        #expect(rows.map { $0[1] ?? "" } == [pageOrigin, pageOrigin, collectorOrigin, collectorOrigin])
+        #expect(rows.allSatisfy { $0[2] == "http" && $0[3] == "website" && $0[4] == "Chrome" })
+        #expect(rows.allSatisfy { $0[5] == "true" }, "HeadlessChrome is flagged as a bot (drop_bots is off, so it is kept)")
+        // Four beacons answered 204, and so was the one preflight: the cross-origin Blob's
+        // (a same-origin request needs none).
+        #expect(daemon.metrics.counters.contains {
+            $0.label == "eventd_http_responses_total" && $0.dimensions.contains { $0 == ("status", "204") } && $0.totalValue == 5
+        })
+        try await daemon.stop()
+    }
+}
+
+/// A port that was free a moment ago on 127.0.0.1 (bound to 0, read back, closed).
+func freeLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+            guard bind(fd, pointer, length) == 0 else { return -1 }
+            return getsockname(fd, pointer, &length)
+        }
+    }
+    guard bound == 0 else { throw TestSetupError("cannot find a free loopback port: errno \(errno)") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

@@ -1,0 +1,67 @@
+import Foundation
+import NIOConcurrencyHelpers
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny HTTP server on 127.0.0.1 that answers every GET with one HTML page (and 404 for
+/// /favicon.ico): a second origin for the browser test. One connection at a time, on its own
+/// thread, until `stop()`.
+final class PageServer: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+    private let html = NIOLockedValueBox("")
+    private let thread: Thread
+
+    var page: String {
+        get { html.withLockedValue { $0 } }
+        set { html.withLockedValue { $0 = newValue } }
+    }
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard ok else { close(fd); throw TestSetupError("page server cannot listen: errno \(errno)") }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let html = self.html
+        thread = Thread {
+            while true {
+                let client = accept(fd, nil, nil)
+                guard client >= 0 else { return }  // the listening socket was closed
+                var timeout = timeval(tv_sec: 5, tv_usec: 0)
+                setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var request: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while !request.isEmpty ? String(decoding: request, as: UTF8.self).contains("\r\n\r\n") == false : true {
+                    let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+                    if n <= 0 { break }
+                    request.append(contentsOf: chunk[..<n])
+                }
+                let line = String(decoding: request.prefix(200), as: UTF8.self)
+                let body = line.hasPrefix("GET /favicon") ? "" : html.withLockedValue { $0 }
+                let status = body.isEmpty ? "404 Not Found" : "200 OK"
+                let response = "HTTP/1.1 \(status)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
+                    + "Connection: close\r\n\r\n" + body
+                _ = Array(response.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                close(client)
+            }
+        }
+        thread.start()
+    }
+
+    func stop() {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
