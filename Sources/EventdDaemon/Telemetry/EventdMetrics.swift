@@ -23,8 +23,11 @@ public final class EventdMetrics: Sendable {
     let postgresReconnects: Counter
     let tcpConnections: Meter
     let rollupRuns: Counter
+    /// Kept for the periodic jobs' labelled metrics (`EventdMetrics+Jobs.swift`).
+    let factory: any MetricsFactory
 
     public init(factory: any MetricsFactory) {
+        self.factory = factory
         received = Counter(label: MetricName.eventsReceived, factory: factory)
         accepted = Counter(label: MetricName.eventsAccepted, factory: factory)
         sanitized = Counter(label: MetricName.eventsSanitized, factory: factory)
