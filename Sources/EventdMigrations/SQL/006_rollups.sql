@@ -91,6 +91,7 @@ CREATE FUNCTION analytics.refresh_business_metrics() RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, analytics
+SET work_mem = '64MB'  -- keeps the NOT IN anti-joins hashed
 AS $fn$
 -- The KPI sources (leads, onboarding sessions, assignments, WhatsApp accounts) are small, mutable
 -- business tables, so each run recomputes these metrics completely and writes only the differences:
@@ -156,6 +157,7 @@ BEGIN
         SELECT 'whatsapp.activated', date_trunc('day', coalesce(w.webhook_verified_at, w.created_at), 'UTC'), '{}'::jsonb, count(*)
         FROM whatsapp.accounts w WHERE w.status = 'active' GROUP BY 1, 2, 3
     ) k;
+    ANALYZE rollup_kpi_fresh;
 
     INSERT INTO analytics.metrics AS m (metric_name, bucket_width, bucket_start, dimensions, value, updated_at)
     SELECT f.metric_name, f.bucket_width, f.bucket_start, f.dimensions, f.value, now() FROM rollup_kpi_fresh f
@@ -165,9 +167,8 @@ BEGIN
 
     DELETE FROM analytics.metrics m
     WHERE m.metric_name = ANY (v_names)
-      AND NOT EXISTS (SELECT 1 FROM rollup_kpi_fresh f
-                      WHERE f.metric_name = m.metric_name AND f.bucket_width = m.bucket_width
-                        AND f.bucket_start = m.bucket_start AND f.dimensions = m.dimensions);
+      AND (m.metric_name, m.bucket_width, m.bucket_start, m.dimensions)
+          NOT IN (SELECT f.metric_name, f.bucket_width, f.bucket_start, f.dimensions FROM rollup_kpi_fresh f);
     GET DIAGNOSTICS v_deleted = ROW_COUNT;
     DROP TABLE pg_temp.rollup_kpi_fresh;
     RETURN jsonb_build_object('upserted', v_upserted, 'deleted', v_deleted);
@@ -186,6 +187,7 @@ RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog, analytics
+SET work_mem = '64MB'  -- keeps the NOT IN anti-joins hashed and the recompute sorts in memory
 AS $fn$
 -- One run = one transaction (the caller's).  Steps:
 --  1. try the advisory lock; another runner holds it -> {"skipped": true}.
@@ -210,6 +212,7 @@ DECLARE
     v_upserted bigint;
     v_deleted  bigint;
     v_counts   bigint;
+    v_n        bigint;
     v_kpis     jsonb;
     v_result   jsonb;
 BEGIN
@@ -247,7 +250,7 @@ BEGIN
     FROM public.audit_log l WHERE l.operation = 'RETENTION' AND l.table_name = 'cleanup_old_data';
 
     -- (3) Scopes.
-    DROP TABLE IF EXISTS pg_temp.rollup_touched, pg_temp.rollup_scope, pg_temp.rollup_fresh;
+    DROP TABLE IF EXISTS pg_temp.rollup_touched, pg_temp.rollup_scope, pg_temp.rollup_fresh, pg_temp.rollup_counts;
     CREATE TEMP TABLE rollup_touched ON COMMIT DROP AS
     SELECT DISTINCT date_trunc(v_scope_w::text, e.occurred_at, 'UTC') AS scope_start, e.type, e.name
     FROM analytics.events e WHERE e.created_at >= v_mark - p_late_window;
@@ -277,16 +280,19 @@ BEGIN
                            AND e.occurred_at >= s.scope_start AND e.occurred_at < s.scope_start + v_width
     CROSS JOIN unnest(p_buckets) AS w(w)
     GROUP BY 1, 2, 3, 4, 5, 6, 7;
+    ANALYZE rollup_fresh;
 
     -- Groups of a scope that no longer exist in raw events (deleted, or moved by an update).
-    -- k = ROW(...)::text is a NULL-aware key ('(a,)' vs '(a,"")'), so the anti-join can hash.
+    -- k = ROW(...)::text is a NULL-aware, never-NULL key ('(a,)' vs '(a,"")').  Anti-joins in this file are
+    -- written as NOT IN over never-NULL keys: that is a hashed subplan whatever the (often stale, right
+    -- after a big run) statistics of the target table say; NOT EXISTS let the planner pick nested loops.
     DELETE FROM analytics.event_aggregations a
     USING rollup_scope s
     WHERE a.type = s.type AND a.name = s.name
       AND a.bucket_start >= s.scope_start AND a.bucket_start < s.scope_start + v_width
       AND a.bucket_width = ANY (p_buckets)
-      AND NOT EXISTS (SELECT 1 FROM rollup_fresh f
-                      WHERE f.k = ROW(a.bucket_width, a.bucket_start, a.type, a.name, a.transport, a.country, a.device_type)::text);
+      AND ROW(a.bucket_width, a.bucket_start, a.type, a.name, a.transport, a.country, a.device_type)::text
+          NOT IN (SELECT f.k FROM rollup_fresh f);
     GET DIAGNOSTICS v_deleted = ROW_COUNT;
 
     INSERT INTO analytics.event_aggregations AS a
@@ -305,30 +311,27 @@ BEGIN
     GET DIAGNOSTICS v_upserted = ROW_COUNT;
 
     -- events.count (all types) per touched bucket, summed from the now exact event_aggregations.
-    WITH spans AS (
-        SELECT DISTINCT s.scope_start FROM rollup_scope s
-    ), fresh AS (
-        SELECT 'events.count'::text AS metric_name, a.bucket_width, a.bucket_start, sum(a.event_count)::numeric AS value
-        FROM spans p
-        JOIN analytics.event_aggregations a ON a.bucket_start >= p.scope_start AND a.bucket_start < p.scope_start + v_width
-        WHERE a.bucket_width = ANY (p_buckets)
-        GROUP BY a.bucket_width, a.bucket_start
-    ), gone AS (
-        DELETE FROM analytics.metrics m
-        USING spans p
-        WHERE m.metric_name = 'events.count' AND m.dimensions = '{}'
-          AND m.bucket_width = ANY (p_buckets)
-          AND m.bucket_start >= p.scope_start AND m.bucket_start < p.scope_start + v_width
-          AND NOT EXISTS (SELECT 1 FROM fresh f WHERE f.bucket_width = m.bucket_width AND f.bucket_start = m.bucket_start)
-        RETURNING 1
-    ), up AS (
-        INSERT INTO analytics.metrics AS m (metric_name, bucket_width, bucket_start, dimensions, value, updated_at)
-        SELECT f.metric_name, f.bucket_width, f.bucket_start, '{}', f.value, now() FROM fresh f
-        ON CONFLICT ON CONSTRAINT metrics_bucket_key DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-        WHERE m.value IS DISTINCT FROM excluded.value
-        RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM up) INTO v_counts;
+    -- Temp tables with fresh statistics: the planner misjudges CTEs here and picks nested loops.
+    CREATE TEMP TABLE rollup_counts ON COMMIT DROP AS
+    SELECT a.bucket_width, a.bucket_start, sum(a.event_count)::numeric AS value
+    FROM (SELECT DISTINCT scope_start FROM rollup_scope) p
+    JOIN analytics.event_aggregations a ON a.bucket_start >= p.scope_start AND a.bucket_start < p.scope_start + v_width
+    WHERE a.bucket_width = ANY (p_buckets)
+    GROUP BY a.bucket_width, a.bucket_start;
+    ANALYZE rollup_counts;
+    DELETE FROM analytics.metrics m
+    USING (SELECT DISTINCT scope_start FROM rollup_scope) p
+    WHERE m.metric_name = 'events.count' AND m.dimensions = '{}'
+      AND m.bucket_width = ANY (p_buckets)
+      AND m.bucket_start >= p.scope_start AND m.bucket_start < p.scope_start + v_width
+      AND (m.bucket_width, m.bucket_start) NOT IN (SELECT f.bucket_width, f.bucket_start FROM rollup_counts f);
+    GET DIAGNOSTICS v_counts = ROW_COUNT;
+    INSERT INTO analytics.metrics AS m (metric_name, bucket_width, bucket_start, dimensions, value, updated_at)
+    SELECT 'events.count', f.bucket_width, f.bucket_start, '{}', f.value, now() FROM rollup_counts f
+    ON CONFLICT ON CONSTRAINT metrics_bucket_key DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+    WHERE m.value IS DISTINCT FROM excluded.value;
+    GET DIAGNOSTICS v_n = ROW_COUNT;
+    v_counts := v_counts + v_n;
 
     -- (5)
     v_kpis := analytics.refresh_business_metrics();
@@ -342,7 +345,7 @@ BEGIN
     UPDATE eventd.rollup_state
     SET watermark = greatest(watermark, v_safe), updated_at = now(), last_result = v_result
     WHERE name = v_key;
-    DROP TABLE pg_temp.rollup_touched, pg_temp.rollup_scope, pg_temp.rollup_fresh;
+    DROP TABLE pg_temp.rollup_touched, pg_temp.rollup_scope, pg_temp.rollup_fresh, pg_temp.rollup_counts;
     RETURN v_result;
 END
 $fn$;
