@@ -50,6 +50,7 @@ let package = Package(
                 .embedInCode("SQL/003_performance_indexes.sql"),
                 .embedInCode("SQL/004_functions_triggers.sql"),
                 .embedInCode("SQL/005_seed_data.sql"),
+                .embedInCode("SQL/006_rollups.sql"),
             ]
         ),
         .target(

@@ -13,12 +13,14 @@ struct EventdCommand: AsyncParsableCommand {
             Typical use:
               eventd migrate --database-url postgresql://user@host/db      # create or update the schema
               eventd serve --config /etc/eventd/eventd.toml               # run the daemon
+              eventd rollup --once                                        # refresh the dashboard rollups now
+              eventd maintain --once                                      # partitions, retention, rollup, sessions
 
             The database is chosen by --database-url, else EVENTD_DATABASE_URL, else database.url
             in the config file, else libpq's PGHOST/PGPORT/PGUSER/PGDATABASE/PGPASSWORD variables.
             """,
         version: EventdVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, RollupCommand.self, MaintainCommand.self]
     )
 }
 

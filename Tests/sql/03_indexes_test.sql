@@ -22,13 +22,13 @@ SELECT cmp_ok((SELECT count(*)::int FROM pg_indexes
 SELECT results_eq(
     $$SELECT (c.relname || ':' || am.amname) COLLATE "default" FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
       WHERE i.indrelid = 'analytics.events'::regclass ORDER BY 1$$,
-    $$VALUES ('events_occurred_brin:brin'), ('events_pkey:btree'), ('events_session_time_idx:btree'),
+    $$VALUES ('events_created_brin:brin'), ('events_occurred_brin:brin'), ('events_pkey:btree'), ('events_session_time_idx:btree'),
              ('events_type_name_time_idx:btree'), ('events_user_time_idx:btree')$$,
-    'analytics.events has only the PK + BRIN(occurred_at) + session/user partial + (type, name, occurred_at)');
+    'analytics.events has only the PK + BRIN(occurred_at) + BRIN(created_at) (rollup, 006) + session/user partial + (type, name, occurred_at)');
 SELECT ok((SELECT pg_get_expr(indpred, indrelid) LIKE '%session_id IS NOT NULL%' FROM pg_index WHERE indexrelid = 'analytics.events_session_time_idx'::regclass),
           'session index on events is partial (session_id IS NOT NULL)');
-SELECT is((SELECT count(*)::int FROM pg_index WHERE indrelid = format('analytics.events_p%s', to_char((now() AT TIME ZONE 'UTC')::date, 'YYYYMMDD'))::regclass), 5,
-          'daily partitions inherit exactly the parent''s five indexes');
+SELECT is((SELECT count(*)::int FROM pg_index WHERE indrelid = format('analytics.events_p%s', to_char((now() AT TIME ZONE 'UTC')::date, 'YYYYMMDD'))::regclass), 6,
+          'daily partitions inherit exactly the parent''s six indexes');
 SELECT ok((SELECT indisunique AND pg_get_indexdef(indexrelid) LIKE '%lower(btrim(email))%' FROM pg_index
            WHERE indexrelid = 'marketing.leads_email_normalised_key'::regclass),
           'leads have a unique index on the normalised email');

@@ -5,8 +5,9 @@ import Metrics
 import ServiceLifecycle
 
 /// A configured eventd: every service of the data's path, wired together and listed in dependency
-/// order — admin, loader, then the sources — so that graceful shutdown, which runs in reverse,
-/// stops the sources first, lets the loader drain the ring and commit, and stops telemetry last.
+/// order — admin, loader, rollup, maintenance, then the sources — so that graceful shutdown, which
+/// runs in reverse, stops the sources first, finishes a running rollup or maintenance transaction,
+/// lets the loader drain the ring and commit, and stops telemetry last.
 ///
 /// The command line builds one with `EventdDaemon.build(…)` and runs it; tests do exactly the same
 /// with their own configuration (ports 0, a test database) and read the bound addresses back.
@@ -17,6 +18,10 @@ public struct EventdDaemon: Sendable {
     public let http: HTTPSource?
     public let admin: AdminServer?
     public let loader: LoaderService
+    /// `[rollup]`, nil when disabled; its own thread and connection.
+    public let rollup: PeriodicJobService?
+    /// `[maintenance]`, nil when disabled; its own thread and connection.
+    public let maintenance: PeriodicJobService?
     public let ring: IngestRing
     public let health: DaemonHealth
     public let metrics: EventdMetrics
@@ -74,6 +79,25 @@ public struct EventdDaemon: Sendable {
         }
         services.append(loader)
 
+        // Rollups and housekeeping: each on a connection of its own (named, to tell them apart in
+        // pg_stat_activity), never the loader's, so a long run cannot hold up COPY.
+        var rollup: PeriodicJobService?
+        if config.rollup.enabled {
+            let service = RollupService.make(config: config.rollup, logger: logger, metrics: metrics, connect: {
+                try PostgresConnection.connect(url: databaseURL, applicationName: applicationName + "-rollup")
+            })
+            rollup = service
+            services.append(service)
+        }
+        var maintenance: PeriodicJobService?
+        if config.maintenance.enabled {
+            let service = MaintenanceService.make(config: config, logger: logger, metrics: metrics, connect: {
+                try PostgresConnection.connect(url: databaseURL, applicationName: applicationName + "-maintenance")
+            })
+            maintenance = service
+            services.append(service)
+        }
+
         var udp: UDPSource?
         if let listen = config.sources.udp.listen {
             let source = UDPSource(
@@ -106,7 +130,7 @@ public struct EventdDaemon: Sendable {
             services.append(source)
         }
         return EventdDaemon(services: services, tcp: tcp, udp: udp, http: http, admin: admin, loader: loader,
-                            ring: ring, health: health, metrics: metrics)
+                            rollup: rollup, maintenance: maintenance, ring: ring, health: health, metrics: metrics)
     }
 
     /// A service group over the daemon's services that shuts down gracefully on SIGTERM and SIGINT.

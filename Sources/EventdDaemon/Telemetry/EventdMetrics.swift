@@ -28,8 +28,11 @@ public final class EventdMetrics: Sendable {
     let httpConnectionsRefused: Counter
     /// One counter per status the HTTP source can answer, built up front (no label strings per request).
     let httpResponses: [Int: Counter]
+    /// Kept for the periodic jobs' labelled metrics (`EventdMetrics+Jobs.swift`).
+    let factory: any MetricsFactory
 
     public init(factory: any MetricsFactory) {
+        self.factory = factory
         received = Counter(label: MetricName.eventsReceived, factory: factory)
         accepted = Counter(label: MetricName.eventsAccepted, factory: factory)
         sanitized = Counter(label: MetricName.eventsSanitized, factory: factory)

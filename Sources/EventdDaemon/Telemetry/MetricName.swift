@@ -19,6 +19,11 @@ enum MetricName {
     static let rollupRuns = "eventd_rollup_runs_total"
     static let httpResponses = "eventd_http_responses_total"            // label: status
     static let httpConnectionsRefused = "eventd_http_connections_refused_total"
+    static let rollupSkipped = "eventd_rollup_skipped_total"             // another instance held the lock
+    static let rollupRowsChanged = "eventd_rollup_rows_changed_total"
+    static let jobRuns = "eventd_job_runs_total"                          // label: job (rollup, maintenance.*)
+    static let jobFailures = "eventd_job_failures_total"                  // label: job
+    static let jobSeconds = "eventd_job_duration_seconds"                 // label: job
 }
 
 /// Log metadata keys, named in one place.

@@ -1,0 +1,23 @@
+import EventdPostgres
+import Logging
+
+/// The `[rollup]` job inside `eventd serve`: `analytics.run_rollups()` every `rollup.interval`, on its
+/// own thread and connection (see `PeriodicJobService`). Listed after the loader, so on shutdown the
+/// sources stop, the loader commits, and then this stops.
+public enum RollupService {
+    /// Job name in logs and metrics.
+    public static let jobName = "rollup"
+
+    public static func make(config: RollupConfig, logger: Logger, metrics: EventdMetrics,
+                            connect: @escaping @Sendable () throws -> PostgresConnection) -> PeriodicJobService {
+        let settings = RollupSettings(config)
+        let job = PeriodicJob(name: jobName, interval: config.interval) { connection in
+            let report = try RollupRunner.runOnce(on: connection, settings: settings)
+            metrics.recordRollup(report)
+            return report.description
+        }
+        return PeriodicJobService(name: "rollup", jobs: [job], logger: logger, connect: connect) { job, outcome in
+            metrics.recordJob(job, outcome)
+        }
+    }
+}

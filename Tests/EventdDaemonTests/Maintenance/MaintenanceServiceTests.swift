@@ -1,0 +1,32 @@
+@testable import EventdDaemon
+import Foundation
+import Testing
+
+/// `eventd serve` with rollup and maintenance services: events sent over TCP reach the rollup tables on
+/// the configured interval, and the daemon still shuts down promptly.
+@Suite(.serialized)
+struct MaintenanceServiceTests {
+    @Test func serveRollsUpOnItsIntervalAndStopsCleanly() async throws {
+        let database = try TestDatabase.create(prefix: "eventd_maintenance_test")
+        defer { database.drop() }
+        let daemon = try await RunningDaemon.start(database: database, udp: false) { config in
+            config.rollup.interval = .milliseconds(100)
+            config.rollup.lateWindow = .seconds(5)
+        }
+        #expect(daemon.daemon.rollup != nil && daemon.daemon.maintenance != nil)
+        let client = try LineClient(port: daemon.tcpPort)
+        let lines = (0..<25).map { #"{"type":"page_view","name":"home","session_id":"s\#($0 % 5)"}"# }
+        try client.send(lines.joined(separator: "\n") + "\n")
+        let rolled = try await database.waitForCount("""
+            SELECT coalesce(sum(event_count), 0) FROM analytics.event_aggregations WHERE bucket_width = 'day' AND name = 'home'
+            """, toReach: 25)
+        #expect(rolled == 25)
+        let sessions = try database.scalar("SELECT sum(distinct_sessions) FROM analytics.event_aggregations WHERE bucket_width = 'day' AND name = 'home'")
+        #expect(sessions == 5)
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        try await daemon.stop()
+        #expect(clock.now - started < .seconds(10), "rollup and maintenance threads stop with the daemon")
+    }
+}
