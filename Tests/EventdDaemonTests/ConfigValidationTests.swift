@@ -15,7 +15,6 @@ import Testing
     }
 
     @Test(arguments: [
-        ("[database]\nloader_connections = 0", "database.loader_connections"),
         ("[sources.tcp]\nmax_connections = 0", "sources.tcp.max_connections"),
         ("[sources.udp]\nmax_datagram_bytes = 70000", "sources.udp.max_datagram_bytes"),
         ("[sources.http]\nrequest_timeout = \"0s\"", "sources.http.request_timeout"),

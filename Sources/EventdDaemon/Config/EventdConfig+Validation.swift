@@ -4,7 +4,6 @@ extension EventdConfig {
     ///
     /// - Throws: `ConfigError` with code `.invalidValue`, naming the key and what is allowed.
     public func validate() throws(ConfigError) {
-        try check(database.loaderConnections, in: 1...64, "database.loader_connections")
         try require(database.applicationName.utf8.count <= 63, "database.application_name",
                     "'\(database.applicationName)' is longer than PostgreSQL's 63 bytes")
 

@@ -132,6 +132,8 @@ public final class LoaderService: Service, @unchecked Sendable {
                 health.setDatabaseConnected(false)
                 metrics.postgresConnected.record(0)
                 metrics.postgresReconnects.increment()
+                metrics.ringDepth.record(ring.approximateCount)
+                metrics.ringBytes.record(ring.approximateByteCount)
                 if ring.isClosed {
                     let deadline = giveUpAt ?? clock.now + settings.drainTimeout
                     giveUpAt = deadline
@@ -159,6 +161,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         metrics.batchRows.record(report.inserted + report.duplicates + report.refused.count)
         metrics.copyDuration.recordNanoseconds(took.nanoseconds)
         metrics.ringDepth.record(ring.approximateCount)
+        metrics.ringBytes.record(ring.approximateByteCount)
     }
 
     private func complete(_ batches: [IngestBatch], with report: LoadReport) {

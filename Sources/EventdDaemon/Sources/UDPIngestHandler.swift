@@ -15,6 +15,7 @@ final class UDPIngestHandler: ChannelInboundHandler {
     /// Only for its limit and its oversize refusal: datagrams are framed statelessly.
     private let framer: LineFramer
     private var dropLog = RateLimitedLog(interval: .seconds(10))
+    private var refusedLog = RateLimitedLog(interval: .seconds(10))
 
     init(pipeline: IngestPipeline, maxDatagramBytes: Int) {
         self.pipeline = pipeline
@@ -29,9 +30,12 @@ final class UDPIngestHandler: ChannelInboundHandler {
             // Each datagram stands alone: a line never continues into the next datagram.
             LineFramer.forEachLine(inDatagram: bytes, maxLineBytes: framer.maxLineBytes) { frame in
                 switch frame {
-                case .line(let line): builder.ingest(line, context: ingest)
+                case .line(let line):
+                    let summary = builder.ingest(line, context: ingest)
+                    if summary.rejected > 0 { noteRefused(summary.rejected, from: envelope.remoteAddress) }
                 case .oversize(let prefix, let size):
                     builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
+                    noteRefused(1, from: envelope.remoteAddress)
                 }
             }
         }
@@ -41,6 +45,17 @@ final class UDPIngestHandler: ChannelInboundHandler {
     func channelReadComplete(context: ChannelHandlerContext) {
         pushOrDrop()
         context.fireChannelReadComplete()
+    }
+
+    /// UDP senders never hear about refusals, so the operator must: counted per reason in
+    /// `eventd_events_rejected_total`, stored in analytics.rejected_events, and logged here at a
+    /// bounded pace.
+    private func noteRefused(_ count: Int, from peer: SocketAddress) {
+        if let total = refusedLog.shouldLog(count: count) {
+            pipeline.logger.notice("refused UDP events; see analytics.rejected_events for reasons", metadata: [
+                LogKey.count: "\(total)", LogKey.peer: "\(peer)",
+            ])
+        }
     }
 
     private func pushOrDrop() {

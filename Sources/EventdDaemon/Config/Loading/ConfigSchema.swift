@@ -4,7 +4,6 @@ enum ConfigSchema {
     static let keys: [ConfigKeySpec] = [
         .init("database.url", \.database.url, .optionalString),
         .init("database.application_name", \.database.applicationName, .string),
-        .init("database.loader_connections", \.database.loaderConnections, .count),
 
         .init("sources.tcp.listen", \.sources.tcp.listen, .optionalListen),
         .init("sources.tcp.max_connections", \.sources.tcp.maxConnections, .count),
