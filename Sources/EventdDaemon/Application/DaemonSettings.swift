@@ -1,3 +1,4 @@
+import EventdMigrations
 import EventdPostgres
 import Logging
 
@@ -53,6 +54,16 @@ public struct DaemonSettings: Sendable {
         let rows = try connection.query("SELECT to_regclass('analytics.events') IS NOT NULL AS ready")
         guard try rows.first?.bool("ready") == true else {
             throw SettingsError("the database has no analytics.events table: run `eventd migrate` first")
+        }
+        // A schema older than this binary would fail later, in the loader or a rollup; say it now.
+        let statuses = try MigrationRunner(connection: connection).status()
+        let pending = statuses.filter { $0.state == .pending }.map { String(format: "%03d", $0.version) }
+        if !pending.isEmpty {
+            throw SettingsError("the database schema is behind this eventd (pending: \(pending.joined(separator: ", "))): run `eventd migrate`")
+        }
+        let changed = statuses.filter { $0.state == .changed }.map { String(format: "%03d", $0.version) }
+        if !changed.isEmpty {
+            throw SettingsError("applied migrations differ from this eventd's (\(changed.joined(separator: ", "))): run `eventd migrate --status`")
         }
     }
 
