@@ -75,7 +75,7 @@ public final class PeriodicJobService: Service, @unchecked Sendable {
                     connection = live
                     let summary = try job.run(live)
                     let took = clock.now - started
-                    logger.info("\(job.name): \(summary)")
+                    logger.log(level: job.summaryLevel, "\(job.name): \(summary)")
                     observe(job.name, .success(took))
                     backoff.reset()
                     schedule.completed(index, at: clock.now)

@@ -11,7 +11,7 @@ public enum RollupService {
     public static func make(config: RollupConfig, logger: Logger, metrics: EventdMetrics,
                             connect: @escaping @Sendable () throws -> PostgresConnection) -> PeriodicJobService {
         let settings = RollupSettings(config)
-        let job = PeriodicJob(name: jobName, interval: config.interval) { connection in
+        let job = PeriodicJob(name: jobName, interval: config.interval, summaryLevel: .debug) { connection in
             let report = try RollupRunner.runOnce(on: connection, settings: settings)
             metrics.recordRollup(report)
             return report.description
