@@ -26,12 +26,14 @@ public struct EventdDaemon: Sendable {
     ///   - databaseURL: the resolved connection string; nil lets libpq use the PG* variables.
     ///   - metricsFactory: where metrics go (the executable passes Prometheus; tests a test backend).
     ///   - renderMetrics: renders `/metrics`; nil disables the admin listener.
+    ///   - sink: `.null` makes the loader discard batches instead of loading them (benchmarks).
     public static func build(
         config: EventdConfig,
         databaseURL: String?,
         logger: Logger,
         metricsFactory: any MetricsFactory,
-        renderMetrics: (@Sendable () -> String)?
+        renderMetrics: (@Sendable () -> String)?,
+        sink: LoaderSink = .postgres
     ) -> EventdDaemon {
         let metrics = EventdMetrics(factory: metricsFactory)
         let health = DaemonHealth()
@@ -52,7 +54,8 @@ public struct EventdDaemon: Sendable {
                 batchDelay: config.loader.batchDelay,
                 retryInitial: config.loader.retryInitial,
                 retryMax: config.loader.retryMax,
-                drainTimeout: config.shutdown.drainTimeout
+                drainTimeout: config.shutdown.drainTimeout,
+                sink: sink
             ),
             metrics: metrics,
             health: health,
