@@ -20,7 +20,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         public var drainTimeout: Duration
         /// `.null` discards batches instead of loading them (benchmarks: the daemon's cost alone).
         public var sink: LoaderSink
-        public init(batchRows: Int = 5_000, batchDelay: Duration = .milliseconds(200),
+        public init(batchRows: Int = 5_000, batchDelay: Duration = .milliseconds(50),
                     retryInitial: Duration = .milliseconds(100), retryMax: Duration = .seconds(10),
                     drainTimeout: Duration = .seconds(30), sink: LoaderSink = .postgres) {
             self.sink = sink
