@@ -1,16 +1,21 @@
 import Benchmark
 import BenchSupport
 import EventdCore
+import Foundation
 
 /// EventDecoder.decode — JSON scan, validation, mapping, enrichment and COPY-row encoding in one
 /// pass — on the load generator's realistic mix. One iteration = one text; throughput is texts/s,
 /// so events/s = throughput × events per text. Thresholds: no allocation per text in steady state
 /// (the decoder's promise), and wall clock within 25% of the stored p50 (the machine is shared).
+/// `EVENTD_BENCH_SMOKE=1` (Benchmarks/smoke.sh): a fraction of a second per benchmark, only to
+/// prove the benchmarks still build and run.
+let benchSmoke = ProcessInfo.processInfo.environment["EVENTD_BENCH_SMOKE"] != nil
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal, .cpuTotal],
         warmupIterations: 50,
-        maxDuration: .seconds(3),
+        maxDuration: benchSmoke ? .milliseconds(200) : .seconds(3),
         maxIterations: 20_000,
         thresholds: [
             .mallocCountTotal: .init(absolute: [.p90: 0]),

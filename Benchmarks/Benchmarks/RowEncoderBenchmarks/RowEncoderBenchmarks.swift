@@ -1,16 +1,21 @@
 import Benchmark
 import BenchSupport
 import EventdCore
+import Foundation
 
 /// The COPY text encoder outside the decoder's single pass: event rows are written by the decoder
 /// while it validates (see DecoderBenchmarks, incl. the escape-heavy case), so what is left to
 /// measure here is the refusal row (dead-letter path: escaping + bytea hex of the raw text), the
 /// timestamp formatter used in every row, and the loader's row split (bisecting a poison batch).
+/// `EVENTD_BENCH_SMOKE=1` (Benchmarks/smoke.sh): a fraction of a second per benchmark, only to
+/// prove the benchmarks still build and run.
+let benchSmoke = ProcessInfo.processInfo.environment["EVENTD_BENCH_SMOKE"] != nil
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
         warmupIterations: 50,
-        maxDuration: .seconds(3),
+        maxDuration: benchSmoke ? .milliseconds(200) : .seconds(3),
         maxIterations: 100_000,
         thresholds: [
             .mallocCountTotal: .init(absolute: [.p90: 0]),

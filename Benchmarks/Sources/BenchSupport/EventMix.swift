@@ -1,6 +1,7 @@
 /// The realistic event mix the harness sends: the seed's event types and names with their property
 /// shapes (`005_seed_data.sql`), a browser context (page URL with UTM parameters, referrer, user
-/// agent, locale, country), 200–600 bytes per event.
+/// agent, locale, country) for browser events, a library tag for server-side ones; 200–600 bytes
+/// per event (`eventd-loadgen mix` prints the distribution).
 ///
 /// Events are pre-rendered once into `EventTemplate`s; sending one is a copy plus three fixed-width
 /// patches (id, timestamp, `properties.sent_ns`), so the load generator costs ~0.1 µs per event and
@@ -73,7 +74,8 @@ public struct EventTemplate: Sendable {
             if sess % 4 == 0 { out.raw(#""user_id":"user_\#(sess % 9973)","#) }
             out.raw(#""timestamp":""#); let tsOffset = out.placeholder(timestampPlaceholder); out.raw(#"","#)
             let sentOffset = out.properties(spec.properties)
-            out.context(url: url, path: page, referrer: referrer, ua: ua, locale: locale, country: country, sess: sess)
+            out.context(url: url, path: page, referrer: referrer, ua: ua, locale: locale, country: country, sess: sess,
+                        serverSide: spec.serverSide)
             out.raw("}")
             return EventTemplate(bytes: out.bytes, idOffset: idOffset, timestampOffset: tsOffset, sentNsOffset: sentOffset)
         case .segment:
@@ -87,7 +89,8 @@ public struct EventTemplate: Sendable {
             if sess % 4 == 0 { out.raw(#""userId":"user_\#(sess % 9973)","#) }
             out.raw(#""timestamp":""#); let tsOffset = out.placeholder(timestampPlaceholder); out.raw(#"","#)
             let sentOffset = out.properties(spec.properties)
-            out.context(url: url, path: page, referrer: referrer, ua: ua, locale: locale, country: country, sess: sess)
+            out.context(url: url, path: page, referrer: referrer, ua: ua, locale: locale, country: country, sess: sess,
+                        serverSide: spec.serverSide)
             out.raw("}")
             return EventTemplate(bytes: out.bytes, idOffset: idOffset, timestampOffset: tsOffset, sentNsOffset: sentOffset)
         }
@@ -100,6 +103,8 @@ struct EventKind {
     var name: String
     var path: String
     var properties: String
+    /// Sent by a backend (no browser context).
+    var serverSide: Bool { type == "whatsapp" || type == "conversion" || type == "system" }
 
     static func pick(kind: Int, n: Int) -> EventKind {
         let paths = ["/", "/pricing", "/features", "/blog/whatsapp-api-guide", "/docs", "/use-cases"]
@@ -161,12 +166,20 @@ struct TemplateWriter {
         return offset
     }
 
-    mutating func context(url: String, path: String, referrer: String?, ua: String?, locale: String, country: String, sess: Int) {
-        raw(#""context":{"page":{"url":"\#(url)","path":"\#(path)""#)
+    /// Browser events carry the page (the daemon derives page_path and UTM columns from the URL), half
+    /// of them the user agent; server-side events (whatsapp, conversion, system) only the library.
+    mutating func context(url: String, path: String, referrer: String?, ua: String?, locale: String, country: String,
+                          sess: Int, serverSide: Bool) {
+        if serverSide {
+            raw(#""context":{"library":{"name":"eventd-node","version":"2.0.1"}}"#)
+            return
+        }
+        raw(#""context":{"page":{"url":"\#(url)""#)
         if let referrer { raw(#","referrer":"\#(referrer)""#) }
         raw("}")
-        if sess % 3 != 2, let ua { raw(#","userAgent":"\#(ua)""#) }
-        raw(#","locale":"\#(locale)","location":{"country":"\#(country)"},"library":{"name":"eventd-js","version":"1.4.2"}}"#)
+        // The user agent on half of them, where the event stays within the mix's 600-byte bound.
+        if sess % 2 == 0, let ua, bytes.count + ua.utf8.count + 100 <= 600 { raw(#","userAgent":"\#(ua)""#) }
+        raw(#","locale":"\#(locale)","location":{"country":"\#(country)"}}"#)
     }
 }
 

@@ -6,7 +6,7 @@ struct LoadGenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eventd-loadgen",
         abstract: "Load generator for eventd (TCP, TCP with acks, UDP, HTTP) and COPY-row exporter.",
-        subcommands: [SendCommand.self, RowsCommand.self],
+        subcommands: [SendCommand.self, RowsCommand.self, MixCommand.self],
         defaultSubcommand: SendCommand.self
     )
 }
