@@ -15,6 +15,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "eventd", targets: ["eventd"]),
+        // The I/O-free core, for the benchmark package in Benchmarks/ (its microbenchmarks and load generator).
+        .library(name: "EventdCore", targets: ["EventdCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),

@@ -31,7 +31,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Admin listener for /metrics, /healthz, /readyz.", valueName: "host:port"))
     var admin: String?
 
+    @Option(help: ArgumentHelp(
+        "Where accepted events go: postgres, or null to count and discard them (benchmarks: the daemon's own cost).",
+        valueName: "postgres|null"))
+    var sink: String = LoaderSink.postgres.rawValue
+
     func run() async throws {
+        guard let loaderSink = LoaderSink(rawValue: sink) else {
+            throw ValidationError("--sink '\(sink)' is not one of \(LoaderSink.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         let environment = ProcessInfo.processInfo.environment
         var settings = try DaemonSettings.resolve(
             configPath: config.path, environment: environment, databaseURLFlag: database.databaseURL)
@@ -40,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap(settings.logHandlerFactory())
         let logger = Logger(label: "eventd")
 
-        try settings.checkDatabase()
+        if loaderSink == .postgres { try settings.checkDatabase() }
 
         let registry = PrometheusCollectorRegistry()
         let daemon = EventdDaemon.build(
@@ -48,7 +56,8 @@ struct ServeCommand: AsyncParsableCommand {
             databaseURL: settings.databaseURL,
             logger: logger,
             metricsFactory: PrometheusMetricsFactory(registry: registry),
-            renderMetrics: { registry.emitToString() }
+            renderMetrics: { registry.emitToString() },
+            sink: loaderSink
         )
         logger.info("eventd starting", metadata: ["version": "\(EventdVersion.current)"])
         try await daemon.serviceGroup(logger: logger).run()

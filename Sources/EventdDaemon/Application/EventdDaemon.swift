@@ -32,6 +32,7 @@ public struct EventdDaemon: Sendable {
     ///   - databaseURL: the resolved connection string; nil lets libpq use the PG* variables.
     ///   - metricsFactory: where metrics go (the executable passes Prometheus; tests a test backend).
     ///   - renderMetrics: renders `/metrics`; nil disables the admin listener.
+    ///   - sink: `.null` makes the loader discard batches instead of loading them (benchmarks).
     ///   - httpSettings: adjusts the HTTP source's settings after the config is applied (tests use
     ///     it for `testOnly_` hooks); the identity by default.
     public static func build(
@@ -40,6 +41,7 @@ public struct EventdDaemon: Sendable {
         logger: Logger,
         metricsFactory: any MetricsFactory,
         renderMetrics: (@Sendable () -> String)?,
+        sink: LoaderSink = .postgres,
         httpSettings: (HTTPSource.Settings) -> HTTPSource.Settings = { $0 }
     ) -> EventdDaemon {
         let metrics = EventdMetrics(factory: metricsFactory)
@@ -61,7 +63,8 @@ public struct EventdDaemon: Sendable {
                 batchDelay: config.loader.batchDelay,
                 retryInitial: config.loader.retryInitial,
                 retryMax: config.loader.retryMax,
-                drainTimeout: config.shutdown.drainTimeout
+                drainTimeout: config.shutdown.drainTimeout,
+                sink: sink
             ),
             metrics: metrics,
             health: health,

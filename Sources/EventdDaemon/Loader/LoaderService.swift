@@ -18,9 +18,12 @@ public final class LoaderService: Service, @unchecked Sendable {
         public var retryInitial: Duration
         public var retryMax: Duration
         public var drainTimeout: Duration
-        public init(batchRows: Int = 5_000, batchDelay: Duration = .milliseconds(200),
+        /// `.null` discards batches instead of loading them (benchmarks: the daemon's cost alone).
+        public var sink: LoaderSink
+        public init(batchRows: Int = 5_000, batchDelay: Duration = .milliseconds(50),
                     retryInitial: Duration = .milliseconds(100), retryMax: Duration = .seconds(10),
-                    drainTimeout: Duration = .seconds(30)) {
+                    drainTimeout: Duration = .seconds(30), sink: LoaderSink = .postgres) {
+            self.sink = sink
             self.batchRows = batchRows
             self.batchDelay = batchDelay
             self.retryInitial = retryInitial
@@ -96,12 +99,16 @@ public final class LoaderService: Service, @unchecked Sendable {
                 break
             }
         }
-        loader.disconnect()
+        if settings.sink == .postgres { loader.disconnect() }
         health.setDatabaseConnected(false)
         logger.info("loader stopped; the ring is drained")
     }
 
     private func connectAtStart() {
+        if settings.sink == .null {
+            health.setDatabaseConnected(true)
+            return
+        }
         do {
             _ = try loader.connectIfNeeded()
             health.setDatabaseConnected(true)
@@ -114,6 +121,10 @@ public final class LoaderService: Service, @unchecked Sendable {
     /// Commits `batches`, retrying across reconnects until it succeeds or the shutdown drain
     /// deadline passes; then tells each batch's sender what happened.
     private func flush(_ batches: [IngestBatch]) {
+        if settings.sink == .null {
+            discard(batches)
+            return
+        }
         var backoff = Backoff(initial: settings.retryInitial, maximum: settings.retryMax)
         var giveUpAt: ContinuousClock.Instant?
         while true {
@@ -152,6 +163,13 @@ public final class LoaderService: Service, @unchecked Sendable {
                 Thread.sleep(forTimeInterval: delay.seconds)
             }
         }
+    }
+
+    /// The null sink: every row counts as committed and every sender is told so; nothing is stored.
+    private func discard(_ batches: [IngestBatch]) {
+        let rows = batches.reduce(0) { $0 + $1.events.rowCount }
+        record(LoadReport(inserted: rows, duplicates: 0, refused: []), batches: batches, took: .zero)
+        complete(batches, with: LoadReport(inserted: rows, duplicates: 0, refused: []))
     }
 
     private func record(_ report: LoadReport, batches: [IngestBatch], took: Duration) {

@@ -50,7 +50,7 @@ final class BatchBuilder {
         metrics.countRejected(rejection.reason)
     }
 
-    var shouldCut: Bool { current.byteCount >= Self.cutBytes }
+    var shouldCut: Bool { current.contentBytes >= Self.cutBytes }
 
     /// Hands over the current batch (if it holds anything) and starts a fresh one.
     func take() -> IngestBatch? {

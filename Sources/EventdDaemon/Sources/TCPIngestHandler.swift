@@ -66,6 +66,10 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let buffer = unwrapInboundIn(data)
+        // Receipt time is per read, not per connection: a long-lived connection would otherwise
+        // stamp every event with the time it connected (wrong received_at, wrong skew correction,
+        // and timestamp_out_of_range refusals once the connection is older than limits.max_future).
+        ingestContext?.receivedAt = Timestamp.now()
         guard let ingest = ingestContext else { return }
         buffer.withUnsafeReadableBytes { bytes in
             framer.feed(bytes) { event in

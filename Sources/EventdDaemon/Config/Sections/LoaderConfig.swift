@@ -3,9 +3,9 @@ public struct LoaderConfig: Sendable, Equatable {
     /// Most rows in one COPY transaction (`batch_rows`, default 5000). Bigger batches mean fewer commits and
     /// higher throughput but more events redone after a failure.
     public var batchRows: Int = 5_000
-    /// Longest an event waits for its COPY batch to fill (`batch_delay`, default `200ms`). It bounds how stale
+    /// Longest an event waits for its COPY batch to fill (`batch_delay`, default `50ms`). It bounds how stale
     /// the events table is at low traffic; lower it for fresher data, raise it for fewer, larger commits.
-    public var batchDelay: Duration = .milliseconds(200)
+    public var batchDelay: Duration = .milliseconds(50)
     /// First wait before retrying a failed COPY or reconnecting (`retry_initial`, default `100ms`); doubles,
     /// with jitter, after each failure.
     public var retryInitial: Duration = .milliseconds(100)

@@ -1,0 +1,486 @@
+#!/usr/bin/env python3
+"""eventd end-to-end benchmark: phases, measurements, report (table + JSON + SVG chart).
+
+Called by run-e2e.sh once PostgreSQL is up and migrated. Every phase starts from an empty
+analytics.events, runs the load generator, waits until eventd has committed what it accepted, and
+then asks PostgreSQL what landed and when: with track_commit_timestamp=on each row's commit time
+(pg_xact_commit_timestamp(xmin)) is the moment it became visible, so "rows visible over time" and
+"ingest -> visible latency" (commit time - properties.sent_ns) are exact and cost nothing while the
+load runs. Without it the row's created_at (its transaction's start) is used instead, and said so.
+"""
+import argparse, json, os, re, resource, signal, subprocess, sys, threading, time, urllib.request
+
+from chart import draw_chart
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def log(msg):
+    print(f"[e2e {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+class Pg:
+    def __init__(self, url):
+        self.url = url
+
+    def q(self, sql, timeout=600):
+        out = subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", "-F", "\t", self.url, "-c", sql],
+                             check=True, capture_output=True, text=True, timeout=timeout)
+        return out.stdout.strip()
+
+    def rows(self, sql):
+        text = self.q(sql)
+        return [line.split("\t") for line in text.splitlines()] if text else []
+
+
+def proc_cpu(pid):
+    """utime + stime of a process, in seconds."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+
+
+def proc_status_kb(pid, key):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except FileNotFoundError:
+        pass
+    return 0
+
+
+def tree_cpu(root_pid):
+    """CPU seconds of a process and its children (PostgreSQL: postmaster and its backends)."""
+    if not root_pid:
+        return None
+    total = proc_cpu(root_pid)
+    try:
+        children = open(f"/proc/{root_pid}/task/{root_pid}/children").read().split()
+    except FileNotFoundError:
+        children = []
+    for c in children:
+        total += proc_cpu(int(c))
+    return total
+
+
+def machine_busy():
+    """(busy, total) jiffies of the whole machine: to tell how much CPU others used meanwhile."""
+    with open("/proc/stat") as f:
+        parts = [int(x) for x in f.readline().split()[1:]]
+    idle = parts[3] + parts[4]
+    return (sum(parts) - idle) / CLK_TCK, sum(parts) / CLK_TCK
+
+
+def udp_rcvbuf_errors():
+    with open("/proc/net/snmp") as f:
+        lines = [l.split() for l in f if l.startswith("Udp:")]
+    head, vals = lines[0], lines[1]
+    d = dict(zip(head[1:], (int(v) for v in vals[1:])))
+    return d.get("RcvbufErrors", 0), d.get("InErrors", 0)
+
+
+METRIC_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([-+0-9.eEInfa]+)')
+
+
+class Daemon:
+    def __init__(self, args, sink, http):
+        self.args, self.sink, self.http = args, sink, http
+        self.proc = None
+        self.samples = []  # (t, rss_kb, committed)
+        self._stop = threading.Event()
+
+    def start(self):
+        a = self.args
+        cmd = [a.eventd, "serve", "--database-url", a.database_url, "--tcp", f"127.0.0.1:{a.tcp_port}",
+               "--udp", f"127.0.0.1:{a.udp_port}", "--admin", f"127.0.0.1:{a.admin_port}",
+               "--log-level", "warning", "--sink", self.sink]
+        if self.http:
+            config = os.path.join(a.out, "eventd-bench.toml")
+            with open(config, "w") as f:
+                f.write(f'[sources.http]\nlisten = "127.0.0.1:{a.http_port}"\n\n'
+                        f'[[sources.http.write_keys]]\nname = "bench"\nkey = "{a.write_key}"\nkind = "secret"\n\n'
+                        '[sources.http.rate_limit]\nper_key_per_second = 0\nper_key_burst = 0\n'
+                        'per_ip_per_second = 0\nper_ip_burst = 0\n')
+            cmd += ["--config", config, "--http", f"127.0.0.1:{a.http_port}"]
+        self.stderr = open(os.path.join(a.out, f"eventd-{self.sink}.log"), "a")
+        self.proc = subprocess.Popen(cmd, stdout=self.stderr, stderr=self.stderr)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"eventd exited with {self.proc.returncode}; see {self.stderr.name}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{a.admin_port}/readyz", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except Exception:
+                pass
+            time.sleep(0.2)
+        else:
+            raise SystemExit("eventd did not become ready in 60 s")
+        threading.Thread(target=self._sample, daemon=True).start()
+        log(f"eventd started (pid {self.proc.pid}, sink {self.sink})")
+
+    def _sample(self):
+        while not self._stop.is_set():
+            try:
+                committed = self.metrics().get("eventd_rows_committed_total", 0)
+            except Exception:
+                committed = None
+            self.samples.append((time.time(), proc_status_kb(self.proc.pid, "VmRSS"), committed))
+            self._stop.wait(0.5)
+
+    def metrics(self):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.args.admin_port}/metrics", timeout=2) as r:
+            text = r.read().decode()
+        out = {}
+        for line in text.splitlines():
+            m = METRIC_LINE.match(line)
+            if m and not line.startswith("#"):
+                name, labels, value = m.group(1), m.group(2) or "", float(m.group(3))
+                out[name + labels] = out.get(name + labels, 0) + value
+                if labels:
+                    out[name] = out.get(name, 0) + value
+        return out
+
+    def cpu(self):
+        return proc_cpu(self.proc.pid)
+
+    def reset_peak_rss(self):
+        """Resets VmHWM (Linux >= 4.0), so each phase reports its own peak."""
+        try:
+            with open(f"/proc/{self.proc.pid}/clear_refs", "w") as f:
+                f.write("5")
+        except OSError:
+            pass
+
+    def peak_rss_kb(self):
+        return proc_status_kb(self.proc.pid, "VmHWM")
+
+    def stop(self):
+        self._stop.set()
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        log(f"eventd stopped (exit {self.proc.returncode})")
+
+
+def snapshot(daemon, args):
+    busy, total = machine_busy()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    m = daemon.metrics() if daemon else {}
+    rcv, inerr = udp_rcvbuf_errors()
+    return {
+        "t": time.time(), "busy": busy, "total": total,
+        "eventd_cpu": daemon.cpu() if daemon else 0.0,
+        "pg_cpu": tree_cpu(args.pg_pid),
+        "children_cpu": usage.ru_utime + usage.ru_stime,
+        "accepted": m.get("eventd_events_accepted_total", 0), "received": m.get("eventd_events_received_total", 0),
+        "committed": m.get("eventd_rows_committed_total", 0), "dropped": m.get("eventd_events_dropped_total", 0),
+        "dropped_ring_full": m.get('eventd_events_dropped_total{cause="ring_full"}', 0),
+        "rejected": m.get("eventd_events_rejected_total", 0),
+        "udp_rcvbuf_errors": rcv, "udp_in_errors": inerr,
+    }
+
+
+def cpu_report(before, after, daemon_running=True):
+    wall = after["t"] - before["t"]
+    d = {k: (after[k] - before[k]) if isinstance(after[k], (int, float)) and before[k] is not None else None
+         for k in ("busy", "eventd_cpu", "pg_cpu", "children_cpu")}
+    ours = (d["eventd_cpu"] or 0) + (d["pg_cpu"] or 0) + (d["children_cpu"] or 0)
+    return {
+        "wall_s": round(wall, 3),
+        "eventd_cpu_s": round(d["eventd_cpu"], 3) if daemon_running else None,
+        "postgres_cpu_s": round(d["pg_cpu"], 3) if d["pg_cpu"] is not None else None,
+        "loadgen_and_psql_cpu_s": round(d["children_cpu"], 3),
+        "machine_busy_s": round(d["busy"], 3),
+        # What other engineers' processes used meanwhile, in cores (the noise of this run).
+        "foreign_cores": round(max(0.0, d["busy"] - ours) / wall, 2) if d["pg_cpu"] is not None and wall > 0 else None,
+    }
+
+
+def wait_drained(daemon, accepted_target_fn, timeout=120):
+    """Waits until eventd has committed (or dropped) everything it accepted."""
+    deadline = time.time() + timeout
+    last, stable_since = None, time.time()
+    while time.time() < deadline:
+        m = daemon.metrics()
+        done = m.get("eventd_rows_committed_total", 0) + m.get("eventd_events_dropped_total", 0)
+        if done >= m.get("eventd_events_accepted_total", 0) and accepted_target_fn(m):
+            return True
+        if done != last:
+            last, stable_since = done, time.time()
+        elif time.time() - stable_since > 15:
+            return False
+        time.sleep(0.25)
+    return False
+
+
+def visibility(pg, commit_ts):
+    """Per-second landed rows and latency of what is in analytics.events now."""
+    vis = "pg_xact_commit_timestamp(xmin)" if commit_ts else "created_at"
+    lat = f"(extract(epoch FROM {vis}) * 1000 - (properties->>'sent_ns')::numeric / 1e6)"
+    overall = pg.rows(f"""
+        SELECT count(*), coalesce(extract(epoch FROM min(v)), 0), coalesce(extract(epoch FROM max(v)), 0),
+               percentile_disc(0.5) WITHIN GROUP (ORDER BY lat), percentile_disc(0.99) WITHIN GROUP (ORDER BY lat),
+               max(lat), min(lat),
+               percentile_disc(0.99) WITHIN GROUP (ORDER BY (extract(epoch FROM created_at) * 1000 - (properties->>'sent_ns')::numeric / 1e6))
+        FROM (SELECT {vis} AS v, {lat} AS lat, created_at, properties FROM analytics.events) s""")[0]
+    per_second = pg.rows(f"""
+        SELECT floor(extract(epoch FROM v))::bigint, count(*),
+               percentile_disc(0.5) WITHIN GROUP (ORDER BY lat), percentile_disc(0.99) WITHIN GROUP (ORDER BY lat)
+        FROM (SELECT {vis} AS v, {lat} AS lat FROM analytics.events) s GROUP BY 1 ORDER BY 1""")
+    f = lambda x: float(x) if x not in ("", None) else None
+    count = int(overall[0])
+    series = [(int(s), int(n), f(p50), f(p99)) for s, n, p50, p99 in per_second]
+    # Sustained rate: the seconds strictly inside the landing window (the first and last are partial).
+    inner = series[1:-1] if len(series) > 2 else series
+    sustained = sum(n for _, n, _, _ in inner) / max(1, len(inner)) if inner else 0
+    span = f(overall[2]) - f(overall[1]) if count else 0
+    return {
+        "landed": count,
+        "sustained_rows_per_s": round(sustained),
+        "landing_span_s": round(span, 3),
+        "latency_ms": {"p50": f(overall[3]), "p99": f(overall[4]), "max": f(overall[5]), "min": f(overall[6])},
+        "latency_to_tx_start_p99_ms": f(overall[7]),
+        "visibility_clock": "commit timestamp" if commit_ts else "created_at (transaction start)",
+        "per_second": series,
+    }
+
+
+def truncate(pg):
+    pg.q("TRUNCATE analytics.events, analytics.rejected_events")
+    pg.q("CHECKPOINT")
+
+
+def loadgen(args, transport, extra, tag):
+    out_json = os.path.join(args.out, f"loadgen-{tag}.json")
+    port = {"tcp": args.tcp_port, "tcp-ack": args.tcp_port, "udp": args.udp_port, "http": args.http_port}[transport]
+    cmd = [args.loadgen, "send", "--transport", transport, "--target", f"127.0.0.1:{port}", "--json", out_json,
+           "--write-key", args.write_key] + extra
+    log("loadgen " + " ".join(cmd[2:]))
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, timeout=args.duration * 4 + 180)
+    with open(out_json) as f:
+        return json.load(f)
+
+
+def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=True):
+    truncate(pg)
+    daemon.reset_peak_rss()
+    before = snapshot(daemon, args)
+    sent = loadgen(args, transport, extra, name)
+    drained = wait_drained(daemon, lambda m: True)
+    after = snapshot(daemon, args)
+    result = {"phase": name, "transport": transport, "loadgen": {k: v for k, v in sent.items() if k != "sent_per_second"},
+              "sent_per_second": sent["sent_per_second"], "started_at": sent["started_at_ns"] / 1e9,
+              "drained": drained, "cpu": cpu_report(before, after)}
+    counters = {k: after[k] - before[k] for k in ("received", "accepted", "committed", "dropped", "dropped_ring_full",
+                                                   "rejected", "udp_rcvbuf_errors", "udp_in_errors")}
+    result["eventd_counters"] = counters
+    if daemon.sink == "postgres":
+        result.update(visibility(pg, args.commit_ts))
+        landed = result["landed"]
+    else:
+        landed = int(counters["committed"])
+        result["landed"] = landed
+        span = after["t"] - before["t"]
+        result["sustained_rows_per_s"] = round(sent["sent_events"] / sent["elapsed_s"]) if sent["elapsed_s"] else 0
+    cpu = result["cpu"]["eventd_cpu_s"]
+    result["eventd_cpu_s_per_million"] = round(cpu / landed * 1e6, 2) if landed else None
+    result["eventd_us_per_event"] = round(cpu / landed * 1e6, 3) if landed else None
+    result["eventd_peak_rss_mb"] = round(daemon.peak_rss_kb() / 1024, 1)
+    log(f"{name}: sent {sent['sent_events']} landed {landed} sustained {result.get('sustained_rows_per_s')} rows/s "
+        f"p99 {result.get('latency_ms', {}).get('p99')} ms, eventd {result['eventd_us_per_event']} us/event")
+    return result
+
+
+def ceiling(args, pg, tag):
+    truncate(pg)
+    before = snapshot(None, args)
+    t0 = time.time()
+    subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", args.database_url, "-c",
+                    f"\\copy analytics.events ({args.columns}) FROM '{args.rows_file}'"], check=True, timeout=3600)
+    elapsed = time.time() - t0
+    after = snapshot(None, args)
+    landed = int(pg.q("SELECT count(*) FROM analytics.events"))
+    rate = landed / elapsed
+    log(f"{tag}: psql \\copy {landed} rows in {elapsed:.2f} s = {rate:.0f} rows/s")
+    return {"phase": tag, "landed": landed, "elapsed_s": round(elapsed, 3), "rows_per_s": round(rate),
+            "started_at": t0, "cpu": cpu_report(before, after, daemon_running=False)}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--eventd", required=True)
+    p.add_argument("--loadgen", required=True)
+    p.add_argument("--database-url", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--pg-pid", type=int, default=0)
+    p.add_argument("--smoke", action="store_true")
+    p.add_argument("--duration", type=float, default=None, help="seconds per load phase")
+    p.add_argument("--ceiling-rows", type=int, default=None)
+    p.add_argument("--base-port", type=int, default=55461)
+    p.add_argument("--write-key", default="sk_bench_0123456789abcdef")
+    p.add_argument("--batch", type=int, default=100)
+    p.add_argument("--connections", type=int, default=2)
+    p.add_argument("--settings", default="")
+    args = p.parse_args()
+    args.duration = args.duration or (4 if args.smoke else 30)
+    args.ceiling_rows = args.ceiling_rows or (20_000 if args.smoke else 1_000_000)
+    args.tcp_port, args.udp_port, args.admin_port, args.http_port = (args.base_port + i for i in range(4))
+    os.makedirs(args.out, exist_ok=True)
+    pg = Pg(args.database_url)
+    args.commit_ts = pg.q("SHOW track_commit_timestamp") == "on"
+    args.columns = subprocess.run([args.loadgen, "rows", "--columns", "--out", "-"], check=True,
+                                  capture_output=True, text=True).stdout.strip()
+    help_text = subprocess.run([args.eventd, "serve", "--help"], capture_output=True, text=True).stdout
+    http_available = re.search(r"--http <", help_text) is not None
+    D, B, C = args.duration, args.batch, args.connections
+    results = {"mode": "smoke" if args.smoke else "full", "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+               "machine": machine_info(), "postgres": postgres_info(pg), "settings_file": args.settings,
+               "duration_per_phase_s": D, "batch": B, "connections": C, "phases": []}
+    phases = results["phases"]
+
+    # 1. The ceiling: psql \copy of the very rows eventd would COPY (eventd's own encoder made them).
+    args.rows_file = os.path.join(args.out, "rows.copy")
+    subprocess.run([args.loadgen, "rows", "--count", str(args.ceiling_rows), "--batch", str(B),
+                    "--out", args.rows_file], check=True)
+    phases.append(ceiling(args, pg, "ceiling"))
+
+    daemon = Daemon(args, "postgres", http_available)
+    daemon.start()
+    try:
+        # 2. TCP flat out (overload: PostgreSQL is the bottleneck, the ring fills, TCP backpressures).
+        tcp_max = run_load_phase("tcp-max", args, pg, daemon, "tcp",
+                                 ["--duration", str(D), "--batch", str(B), "--connections", str(C)])
+        phases.append(tcp_max)
+        half = max(1000, tcp_max["sustained_rows_per_s"] // 2)
+        # 3. TCP at half of that: the latency target.
+        phases.append(run_load_phase("tcp-half", args, pg, daemon, "tcp",
+                                     ["--duration", str(D), "--batch", str(B), "--connections", str(C), "--rate", str(half)]))
+        # 4. TCP with acks, flat out (64 lines of `batch` events in flight per connection).
+        phases.append(run_load_phase("tcp-ack-max", args, pg, daemon, "tcp-ack",
+                                     ["--duration", str(D), "--batch", str(B), "--connections", str(C), "--window", "64"]))
+        # 5. UDP at half of the TCP maximum (no loss expected), then flat out (losses, all counted?).
+        udp_batch = str(min(B, 50))
+        phases.append(run_load_phase("udp-half", args, pg, daemon, "udp",
+                                     ["--duration", str(D), "--batch", udp_batch, "--connections", "1", "--rate", str(half)]))
+        phases.append(run_load_phase("udp-max", args, pg, daemon, "udp",
+                                     ["--duration", str(D), "--batch", udp_batch, "--connections", str(C)]))
+        # 6. HTTP (Segment /v1/batch), when this eventd has the HTTP source.
+        if http_available:
+            phases.append(run_load_phase("http-max", args, pg, daemon, "http",
+                                         ["--duration", str(D), "--batch", str(B), "--connections", "4"]))
+            phases.append(run_load_phase("http-half", args, pg, daemon, "http",
+                                         ["--duration", str(D), "--batch", str(B), "--connections", "4", "--rate", str(half)]))
+        else:
+            results["http"] = "skipped: this eventd has no --http option (HTTP source not merged yet)"
+            log(results["http"])
+        results["postgres_sink_samples"] = [(round(t, 2), rss, c) for t, rss, c in daemon.samples]
+    finally:
+        daemon.stop()
+
+    # 7. The ceiling again, to see how much the machine drifted during the run.
+    if not args.smoke:
+        phases.append(ceiling(args, pg, "ceiling-after"))
+
+    # 8. Null sink: eventd's own CPU per event without PostgreSQL.
+    null = Daemon(args, "null", False)
+    null.start()
+    try:
+        phases.append(run_load_phase("null-sink-tcp", args, pg, null, "tcp",
+                                     ["--duration", str(D), "--batch", str(B), "--connections", str(C)]))
+    finally:
+        null.stop()
+
+    summarize(results)
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    draw_chart(results, os.path.join(args.out, "e2e.svg"))
+    print_table(results)
+    log(f"wrote {args.out}/results.json and {args.out}/e2e.svg")
+
+
+def summarize(results):
+    by = {p["phase"]: p for p in results["phases"]}
+    ceilings = [by[k]["rows_per_s"] for k in ("ceiling", "ceiling-after") if k in by]
+    c = sum(ceilings) / len(ceilings)
+    s = {"ceiling_rows_per_s": round(c), "ceiling_runs": ceilings,
+         "ceiling_spread_pct": round(100 * (max(ceilings) - min(ceilings)) / c, 1) if len(ceilings) > 1 else None}
+    for name in ("tcp-max", "tcp-ack-max", "http-max"):
+        if name in by:
+            s[f"{name}_ratio_to_ceiling"] = round(by[name]["sustained_rows_per_s"] / c, 3)
+    for name in ("udp-half", "udp-max"):
+        if name in by:
+            p = by[name]
+            sent, landed, ctr = p["loadgen"]["sent_events"], p["landed"], p["eventd_counters"]
+            # The kernel counts datagrams (machine-wide); every datagram of a phase holds `batch` events.
+            per_datagram = p["loadgen"]["batch"]
+            kernel = ctr["udp_rcvbuf_errors"] * per_datagram
+            p["udp"] = {"sent": sent, "landed": landed, "lost": sent - landed,
+                        "dropped_counted_by_eventd": int(ctr["dropped"]),
+                        "not_received_by_eventd": int(sent - ctr["received"]),
+                        "kernel_rcvbuf_drops_datagrams": ctr["udp_rcvbuf_errors"],
+                        "kernel_rcvbuf_drops_events": kernel,
+                        "unexplained": int(sent - landed - ctr["dropped"] - kernel)}
+    results["summary"] = s
+
+
+def fmt(x, nd=0):
+    if x is None:
+        return "-"
+    return f"{x:,.{nd}f}"
+
+
+def print_table(results):
+    s = results["summary"]
+    rows = [("phase", "sent", "landed", "rows/s", "vs ceiling", "p50 ms", "p99 ms", "max ms", "eventd µs/ev", "peak RSS MB", "others' cores")]
+    for p in results["phases"]:
+        if p["phase"].startswith("ceiling"):
+            rows.append((p["phase"], "-", fmt(p["landed"]), fmt(p["rows_per_s"]), "1.000", "-", "-", "-", "-", "-",
+                         fmt(p["cpu"]["foreign_cores"], 2)))
+            continue
+        lat = p.get("latency_ms", {})
+        rows.append((p["phase"], fmt(p["loadgen"]["sent_events"]), fmt(p["landed"]), fmt(p["sustained_rows_per_s"]),
+                     f'{p["sustained_rows_per_s"] / s["ceiling_rows_per_s"]:.3f}', fmt(lat.get("p50"), 1),
+                     fmt(lat.get("p99"), 1), fmt(lat.get("max"), 1), fmt(p["eventd_us_per_event"], 2),
+                     fmt(p["eventd_peak_rss_mb"], 1), fmt(p["cpu"]["foreign_cores"], 2)))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for i, r in enumerate(rows):
+        print("  ".join(str(v).rjust(widths[j]) if j else str(v).ljust(widths[j]) for j, v in enumerate(r)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    for p in results["phases"]:
+        if "udp" in p:
+            u = p["udp"]
+            print(f"{p['phase']}: sent {u['sent']}, landed {u['landed']}, lost {u['lost']} = counted by eventd "
+                  f"{u['dropped_counted_by_eventd']} + kernel receive-buffer drops {u['kernel_rcvbuf_drops_events']} "
+                  f"+ unexplained {u['unexplained']}")
+    if results.get("http"):
+        print("http:", results["http"])
+    print(f"ceiling runs: {s['ceiling_runs']} rows/s (spread {s['ceiling_spread_pct']}%)")
+
+
+def machine_info():
+    mem = open("/proc/meminfo").readline().split()[1]
+    model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    return {"nproc": os.cpu_count(), "mem_gib": round(int(mem) / 1024 / 1024, 1), "cpu": model,
+            "kernel": os.uname().release, "loadavg_at_start": open("/proc/loadavg").read().split()[:3]}
+
+
+def postgres_info(pg):
+    names = ["server_version", "synchronous_commit", "wal_compression", "max_wal_size", "checkpoint_timeout",
+             "shared_buffers", "wal_buffers", "track_commit_timestamp", "fsync", "full_page_writes", "jit"]
+    return {n: pg.q(f"SHOW {n}") for n in names}
+
+
+if __name__ == "__main__":
+    main()

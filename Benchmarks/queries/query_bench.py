@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""The seed's query targets on a 10M-event / 100k-lead dataset: builds the dataset (SQL with
+generate_series, then the rollups) and measures each query's p95 over repeated runs with
+EXPLAIN (ANALYZE, TIMING OFF): planning + execution time as the server sees it, without the
+client round trip. Run as a table owner (or superuser), i.e. without RLS in the way."""
+import argparse, json, os, random, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def log(msg):
+    print(f"[queries {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def psql(url, sql=None, file=None, variables=(), timeout=7200):
+    cmd = ["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", url]
+    for k, v in variables:
+        cmd += ["-v", f"{k}={v}"]
+    cmd += ["-f", file] if file else ["-c", sql]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=timeout).stdout.strip()
+
+
+def build(url, events, leads, chunk):
+    have_leads = int(psql(url, "SELECT count(*) FROM marketing.leads WHERE email LIKE 'lead%@company%.example.com'"))
+    have_events = int(psql(url, "SELECT count(*) FROM analytics.events WHERE source_key = 'bench'"))
+    timings = {}
+    if have_leads < leads:
+        log(f"loading {leads} leads and onboarding sessions")
+        psql(url, "DELETE FROM onboarding.sessions WHERE session_token LIKE 'sess_bench_%'")
+        psql(url, "DELETE FROM marketing.leads WHERE email LIKE 'lead%@company%.example.com'")
+        t = time.time()
+        psql(url, file=os.path.join(HERE, "dataset-leads.sql"), variables=[("leads", leads)])
+        timings["leads_and_sessions_s"] = round(time.time() - t, 1)
+    if have_events < events:
+        log(f"loading {events} events in chunks of {chunk}")
+        psql(url, "DELETE FROM analytics.events WHERE source_key = 'bench'")
+        psql(url, "SELECT analytics.ensure_event_partitions(31, 7)")
+        t = time.time()
+        for start in range(1, events + 1, chunk):
+            psql(url, file=os.path.join(HERE, "dataset-events.sql"),
+                 variables=[("from", start), ("to", min(events, start + chunk - 1)), ("total", events)])
+            log(f"  events {min(events, start + chunk - 1)}/{events} ({time.time() - t:.0f} s)")
+        timings["events_s"] = round(time.time() - t, 1)
+        timings["rollups"] = build_rollups(url)
+    log("VACUUM ANALYZE")
+    t = time.time()
+    psql(url, "VACUUM (ANALYZE) marketing.leads, onboarding.sessions, analytics.events, analytics.event_aggregations")
+    timings["vacuum_analyze_s"] = round(time.time() - t, 1)
+    return timings
+
+
+def build_rollups(url):
+    """The rollup builder that exists in this schema: analytics.run_rollups() (rollup service
+    migration) or process_pending_events() (004), recomputing every bucket from the events."""
+    t = time.time()
+    if psql(url, "SELECT to_regproc('analytics.run_rollups') IS NOT NULL") == "t":
+        fn = "analytics.run_rollups()"
+    elif psql(url, "SELECT to_regproc('public.process_pending_events') IS NOT NULL") == "t":
+        fn = "public.process_pending_events()"
+    else:
+        return {"function": None, "note": "no rollup function in this schema"}
+    log(f"building rollups with SELECT {fn}")
+    out = psql(url, f"SELECT {fn}")
+    rows = int(psql(url, "SELECT count(*) FROM analytics.event_aggregations"))
+    return {"function": fn, "seconds": round(time.time() - t, 1), "result": out[:300], "aggregation_rows": rows}
+
+
+def queries(leads):
+    pick = lambda: random.randint(1, leads)
+    return [
+        ("lead by email (normalised, as the unique index)", 1.0, 200,
+         lambda: f"SELECT * FROM marketing.leads WHERE lower(btrim(email)) = lower(btrim('lead{(n := pick())}@company{n % 5000}.example.com'))"),
+        ("lead by email (plain email = …)", 1.0, 200,
+         lambda: f"SELECT * FROM marketing.leads WHERE email = 'lead{(n := pick())}@company{n % 5000}.example.com'"),
+        ("onboarding progress by session token", 5.0, 200,
+         lambda: f"SELECT current_step, status, progress_percentage, business_info_completed_at, whatsapp_connection_completed_at, "
+                 f"bot_setup_completed_at, templates_completed_at, go_live_completed_at, last_activity_at "
+                 f"FROM onboarding.sessions WHERE session_token = 'sess_bench_{pick()}'"),
+        ("seed: lead conversion funnel (30 days)", 50.0, 30,
+         lambda: "SELECT source, status, COUNT(*) AS count FROM marketing.leads WHERE created_at > NOW() - INTERVAL '30 days' GROUP BY source, status"),
+        ("seed: onboarding drop-off (7 days)", 50.0, 30,
+         lambda: "SELECT current_step, status, AVG(progress_percentage) AS avg_progress FROM onboarding.sessions "
+                 "WHERE started_at > NOW() - INTERVAL '7 days' GROUP BY current_step, status"),
+        ("events per hour by type, last 30 days (rollups)", 50.0, 30,
+         lambda: "SELECT bucket_start, type, sum(event_count) AS events FROM analytics.event_aggregations "
+                 "WHERE bucket_width = 'hour' AND bucket_start >= date_trunc('hour', now() - interval '30 days') "
+                 "GROUP BY bucket_start, type ORDER BY bucket_start, type"),
+        ("events per hour by type, last 30 days (raw events, for contrast)", None, 3,
+         lambda: "SELECT date_trunc('hour', occurred_at) AS hour, type, count(*) FROM analytics.events "
+                 "WHERE occurred_at >= now() - interval '30 days' GROUP BY 1, 2 ORDER BY 1, 2"),
+    ]
+
+
+def measure(url, sql_fn, runs):
+    script = "\n".join(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {sql_fn()};" for _ in range(runs + 3))
+    out = psql(url, script)
+    plans = json.loads("[" + out.replace("]\n[", "],[") + "]")
+    times = [p[0]["Planning Time"] + p[0]["Execution Time"] for p in plans][3:]  # first 3 warm the cache
+    first = plans[-1][0]["Plan"]
+    return sorted(times), plan_summary(first)
+
+
+def plan_summary(node):
+    parts = []
+    def walk(n):
+        name = n["Node Type"] + (f" on {n['Relation Name']}" if "Relation Name" in n else "") + (f" using {n['Index Name']}" if "Index Name" in n else "")
+        parts.append(name)
+        for c in n.get("Plans", []):
+            walk(c)
+    walk(node)
+    return " > ".join(parts[:6])
+
+
+def pct(sorted_times, p):
+    return sorted_times[min(len(sorted_times) - 1, int(round(p / 100 * (len(sorted_times) - 1))))]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--database-url", required=True)
+    ap.add_argument("--events", type=int, default=10_000_000)
+    ap.add_argument("--leads", type=int, default=100_000)
+    ap.add_argument("--chunk", type=int, default=1_000_000)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--skip-build", action="store_true")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    random.seed(7)
+    result = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "events": args.events, "leads": args.leads,
+              "build": {} if args.skip_build else build(args.database_url, args.events, args.leads, args.chunk),
+              "counts": {t: int(psql(args.database_url, f"SELECT count(*) FROM {t}")) for t in
+                         ("analytics.events", "marketing.leads", "onboarding.sessions", "analytics.event_aggregations")},
+              "queries": []}
+    rows = [("query", "runs", "p50 ms", "p95 ms", "max ms", "target", "met", "plan")]
+    for name, target, runs, fn in queries(args.leads):
+        times, plan = measure(args.database_url, fn, runs)
+        q = {"query": name, "runs": len(times), "p50_ms": round(pct(times, 50), 3), "p95_ms": round(pct(times, 95), 3),
+             "max_ms": round(times[-1], 3), "target_ms": target, "met": (pct(times, 95) < target) if target else None,
+             "plan": plan, "example_sql": fn()}
+        result["queries"].append(q)
+        rows.append((name, str(q["runs"]), f"{q['p50_ms']:.3f}", f"{q['p95_ms']:.3f}", f"{q['max_ms']:.3f}",
+                     f"< {target:g} ms" if target else "-", {True: "yes", False: "NO", None: "-"}[q["met"]], plan))
+        log(f"{name}: p95 {q['p95_ms']:.3f} ms")
+    with open(os.path.join(args.out, "queries.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    for i, r in enumerate(rows):
+        print("  ".join(v.ljust(widths[j]) for j, v in enumerate(r[:-1])) + "  " + r[-1])
+        if i == 0:
+            print("  ".join("-" * w for w in widths) + "  ----")
+
+
+if __name__ == "__main__":
+    main()

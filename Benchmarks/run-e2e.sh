@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# eventd end to end, side by side with the PostgreSQL ceiling, in one run.
+#
+#   Benchmarks/run-e2e.sh                      # full run (~30 s per phase, 1M-row ceiling; a few minutes)
+#   Benchmarks/run-e2e.sh --smoke              # ~20 s of load in all (CI; not a timing assertion)
+#   Benchmarks/run-e2e.sh --database-url URL   # use an existing, empty-able PostgreSQL instead of a fresh one
+#
+# Options: --duration S (per phase), --ceiling-rows N, --out DIR (default Benchmarks/results/e2e-<time>),
+#          --skip-build, --pg-port P (fresh cluster's port, default 55460; eventd uses P+1..P+4).
+#
+# It builds eventd and the load generator (release), starts a fresh PostgreSQL with
+# Config/postgresql.bench.conf (as the postgres user when run as root), migrates with
+# `eventd migrate`, and hands over to e2e/e2e.py, which runs the phases and writes
+# results.json, e2e.svg and the table. The cluster is stopped and removed at exit.
+# WARNING with --database-url: analytics.events and analytics.rejected_events are TRUNCATED.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$HERE")"
+
+SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --smoke) SMOKE=1 ;;
+        --database-url) URL="$2"; shift ;;
+        --duration) DURATION="$2"; shift ;;
+        --ceiling-rows) CEILING="$2"; shift ;;
+        --out) OUT="$2"; shift ;;
+        --skip-build) BUILD="" ;;
+        --pg-port) PGPORT="$2"; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "run-e2e.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+OUT="${OUT:-$HERE/results/e2e-$(date +%Y%m%d-%H%M%S)${SMOKE:+-smoke}}"
+mkdir -p "$OUT"
+BIN="$HERE/.build/release"
+
+if [ -n "$BUILD" ]; then
+    echo "[e2e] building eventd and eventd-loadgen (release)" >&2
+    swift build -c release --package-path "$HERE" --product eventd >&2
+    swift build -c release --package-path "$HERE" --product eventd-loadgen >&2
+fi
+
+PGPID=0
+if [ -z "$URL" ]; then
+    PGBIN="$(pg_config --bindir 2>/dev/null || true)"
+    [ -x "$PGBIN/initdb" ] || PGBIN=/usr/lib/postgresql/15/bin
+    PGDIR="$(mktemp -d /tmp/eventd-bench-pg.XXXXXX)"
+    AS=()
+    if [ "$(id -u)" = 0 ]; then chown postgres "$PGDIR"; AS=(runuser -u postgres --); fi
+    cleanup() {
+        "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1 || true
+        rm -rf "$PGDIR"
+    }
+    trap cleanup EXIT
+    "${AS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
+    "${AS[@]}" cp "$ROOT/Config/postgresql.bench.conf" "$PGDIR/data/postgresql.bench.conf"
+    echo "include 'postgresql.bench.conf'" | "${AS[@]}" tee -a "$PGDIR/data/postgresql.conf" >/dev/null
+    "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w \
+        -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1" start >/dev/null
+    URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+    PGPID="$(head -1 "$PGDIR/data/postmaster.pid")"
+    echo "[e2e] fresh PostgreSQL on port $PGPORT (pid $PGPID, data $PGDIR/data, settings Config/postgresql.bench.conf)" >&2
+fi
+
+"$BIN/eventd" migrate --database-url "$URL" >&2
+
+exec_args=(--eventd "$BIN/eventd" --loadgen "$BIN/eventd-loadgen" --database-url "$URL" --out "$OUT"
+           --pg-pid "$PGPID" --base-port "$((PGPORT + 1))" --settings Config/postgresql.bench.conf)
+[ -n "$SMOKE" ] && exec_args+=(--smoke)
+[ -n "$DURATION" ] && exec_args+=(--duration "$DURATION")
+[ -n "$CEILING" ] && exec_args+=(--ceiling-rows "$CEILING")
+python3 "$HERE/e2e/e2e.py" "${exec_args[@]}" | tee "$OUT/table.txt"
+rm -f "$OUT/rows.copy"
