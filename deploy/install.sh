@@ -58,7 +58,7 @@ run install -d -m 0755 "$DESTDIR$PREFIX/bin" "$DESTDIR$UNIT_DIR" "$DESTDIR$CONFI
 run install -m 0755 "$BINARY" "$DESTDIR$PREFIX/bin/eventd"
 for unit in "${UNITS[@]}"; do
     if [ "$DRY_RUN" = 1 ]; then
-        echo "would install: deploy/systemd/$unit -> $DESTDIR$UNIT_DIR/$unit (ExecStart=$PREFIX/bin/eventd)"
+        echo "would install: deploy/systemd/$unit -> $DESTDIR$UNIT_DIR/$unit (binary path $PREFIX/bin/eventd)"
     else
         sed -e "s#/usr/local/bin/eventd#$PREFIX/bin/eventd#g" -e "s#/usr/local/share/doc/eventd#$PREFIX/share/doc/eventd#g" \
             "deploy/systemd/$unit" > "$DESTDIR$UNIT_DIR/$unit"

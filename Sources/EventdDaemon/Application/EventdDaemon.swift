@@ -7,7 +7,9 @@ import ServiceLifecycle
 /// A configured eventd: every service of the data's path, wired together and listed in dependency
 /// order — admin, loader, rollup, maintenance, then the sources — so that graceful shutdown, which
 /// runs in reverse, stops the sources first, finishes a running rollup or maintenance transaction,
-/// lets the loader drain the ring and commit, and stops telemetry last.
+/// lets the loader drain the ring and commit, and stops telemetry last. Under systemd the notifier
+/// (READY, STATUS, watchdog) comes first, to be fed until the very end, and the reloader and the
+/// STOPPING=1 notifier come last, to hear of the shutdown first.
 ///
 /// The command line builds one with `EventdDaemon.build(…)` and runs it; tests do exactly the same
 /// with their own configuration (ports 0, a test database) and read the bound addresses back.
