@@ -13,6 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
             Listeners are off unless configured: pass --tcp, --udp and --http (HOST:PORT), or set
             sources.*.listen in the config file or EVENTD_SOURCES_TCP_LISTEN etc. in the environment.
             On SIGTERM/SIGINT eventd stops the listeners, commits everything it accepted, and exits 0.
+            On SIGHUP it re-reads the config and applies log.level, [limits], [loader] and
+            [sources.http.rate_limit] at once; an invalid config is refused and the running one kept.
+            Under systemd it speaks sd_notify (Type=notify, WatchdogSec=) and adopts the sockets of
+            eventd.socket named tcp, udp and http (LISTEN_FDS).
             """
     )
 
@@ -41,12 +45,24 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--sink '\(sink)' is not one of \(LoaderSink.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let environment = ProcessInfo.processInfo.environment
-        var settings = try DaemonSettings.resolve(
-            configPath: config.path, environment: environment, databaseURLFlag: database.databaseURL)
-        try settings.applyFlags(tcp: tcp, udp: udp, http: http, admin: admin, logLevel: config.logLevel)
+        let systemd = try SystemdEnvironment(environment: environment)
+        for name in SystemdEnvironment.variables { unsetenv(name) }
+        // SIGHUP re-reads everything as at start: file, environment, then the same flags on top.
+        let (configPath, databaseURLFlag, flags) = (config.path, database.databaseURL, (tcp, udp, http, admin, config.logLevel))
+        let resolve: @Sendable () throws -> DaemonSettings = {
+            var settings = try DaemonSettings.resolve(
+                configPath: configPath, environment: environment, databaseURLFlag: databaseURLFlag)
+            try settings.applyFlags(tcp: flags.0, udp: flags.1, http: flags.2, admin: flags.3, logLevel: flags.4)
+            return settings
+        }
+        let settings = try resolve()
 
-        LoggingSystem.bootstrap(settings.logHandlerFactory())
+        let logLevel = settings.liveLogLevel()
+        LoggingSystem.bootstrap(settings.logHandlerFactory(liveLevel: logLevel))
         let logger = Logger(label: "eventd")
+        if !systemd.sockets.isEmpty {
+            logger.info("using sockets passed by systemd", metadata: ["names": "\(systemd.sockets.names.joined(separator: ", "))"])
+        }
 
         if loaderSink == .postgres { try settings.checkDatabase() }
 
@@ -57,7 +73,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger,
             metricsFactory: PrometheusMetricsFactory(registry: registry),
             renderMetrics: { registry.emitToString() },
-            sink: loaderSink
+            sink: loaderSink,
+            systemd: systemd,
+            reloadConfig: { try resolve().config },
+            logLevel: logLevel
         )
         logger.info("eventd starting", metadata: ["version": "\(EventdVersion.current)"])
         try await daemon.serviceGroup(logger: logger).run()

@@ -67,13 +67,21 @@ public struct DaemonSettings: Sendable {
         }
     }
 
-    /// Log handlers per `[log]`: text lines or JSON objects on standard error.
-    public func logHandlerFactory() -> @Sendable (String) -> any LogHandler {
+    /// `log.level` as a value a config reload can replace; hand it to `logHandlerFactory(liveLevel:)` and
+    /// `EventdDaemon.build(logLevel:)`.
+    public func liveLogLevel() -> LiveValue<Logger.Level> {
+        LiveValue(Logger.Level(config.log.level))
+    }
+
+    /// Log handlers per `[log]`: text lines or JSON objects on standard error. With `liveLevel`, every
+    /// handler reads its level from it, so a config reload can change `log.level`.
+    public func logHandlerFactory(liveLevel: LiveValue<Logger.Level>? = nil) -> @Sendable (String) -> any LogHandler {
         let level = Logger.Level(config.log.level)
         let json = config.log.format == .json
         return { label in
             var handler: any LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             handler.logLevel = level
+            if let liveLevel { return ReloadableLogHandler(wrapping: handler, level: liveLevel) }
             return handler
         }
     }

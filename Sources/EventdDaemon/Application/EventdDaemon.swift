@@ -7,7 +7,9 @@ import ServiceLifecycle
 /// A configured eventd: every service of the data's path, wired together and listed in dependency
 /// order — admin, loader, rollup, maintenance, then the sources — so that graceful shutdown, which
 /// runs in reverse, stops the sources first, finishes a running rollup or maintenance transaction,
-/// lets the loader drain the ring and commit, and stops telemetry last.
+/// lets the loader drain the ring and commit, and stops telemetry last. Under systemd the notifier
+/// (READY, STATUS, watchdog) comes first, to be fed until the very end, and the reloader and the
+/// STOPPING=1 notifier come last, to hear of the shutdown first.
 ///
 /// The command line builds one with `EventdDaemon.build(…)` and runs it; tests do exactly the same
 /// with their own configuration (ports 0, a test database) and read the bound addresses back.
@@ -25,6 +27,8 @@ public struct EventdDaemon: Sendable {
     public let ring: IngestRing
     public let health: DaemonHealth
     public let metrics: EventdMetrics
+    /// Applies a re-read config on SIGHUP; nil when `build` got no `reloadConfig`.
+    public let reloader: ConfigReloader?
 
     /// Wires a daemon from `config`.
     ///
@@ -35,6 +39,10 @@ public struct EventdDaemon: Sendable {
     ///   - sink: `.null` makes the loader discard batches instead of loading them (benchmarks).
     ///   - httpSettings: adjusts the HTTP source's settings after the config is applied (tests use
     ///     it for `testOnly_` hooks); the identity by default.
+    ///   - systemd: notifications, watchdog and inherited sockets (`eventd.socket`); a source whose
+    ///     socket is inherited uses it instead of its `listen` address, and is on even without one.
+    ///   - reloadConfig: reads the config again on SIGHUP; nil: no reload (SIGHUP keeps its default).
+    ///   - logLevel: the level every log handler reads (`ReloadableLogHandler`), set by a reload.
     public static func build(
         config: EventdConfig,
         databaseURL: String?,
@@ -42,7 +50,10 @@ public struct EventdDaemon: Sendable {
         metricsFactory: any MetricsFactory,
         renderMetrics: (@Sendable () -> String)?,
         sink: LoaderSink = .postgres,
-        httpSettings: (HTTPSource.Settings) -> HTTPSource.Settings = { $0 }
+        httpSettings: (HTTPSource.Settings) -> HTTPSource.Settings = { $0 },
+        systemd: SystemdEnvironment = SystemdEnvironment(),
+        reloadConfig: (@Sendable () throws -> EventdConfig)? = nil,
+        logLevel: LiveValue<Logger.Level>? = nil
     ) -> EventdDaemon {
         let metrics = EventdMetrics(factory: metricsFactory)
         let health = DaemonHealth()
@@ -73,6 +84,12 @@ public struct EventdDaemon: Sendable {
         )
 
         var services: [any Service] = []
+        // First, so graceful shutdown reaches it last: the watchdog is fed until the loader has committed.
+        if let notifier = systemd.notifier {
+            services.append(SystemdNotifyService(notifier: notifier, watchdog: systemd.watchdog,
+                                                 statusInterval: systemd.statusInterval,
+                                                 health: health, ring: ring, logger: logger))
+        }
         var admin: AdminServer?
         if let renderMetrics {
             let server = AdminServer(host: config.admin.listen.host, port: config.admin.listen.port,
@@ -101,39 +118,66 @@ public struct EventdDaemon: Sendable {
             services.append(service)
         }
 
+        // A socket from systemd turns its source on, wherever the config says it should listen.
+        let unset = ListenAddress(host: "", port: 0)
         var udp: UDPSource?
-        if let listen = config.sources.udp.listen {
-            let source = UDPSource(
-                settings: .init(host: listen.host, port: listen.port,
-                                maxDatagramBytes: config.sources.udp.maxDatagramBytes,
-                                receiveBufferBytes: config.sources.udp.receiveBufferBytes),
-                pipeline: pipeline, health: health, logger: logger)
+        let udpSocket = systemd.sockets.descriptor(.udp)
+        if config.sources.udp.listen != nil || udpSocket != nil {
+            let listen = config.sources.udp.listen ?? unset
+            var settings = UDPSource.Settings(host: listen.host, port: listen.port,
+                                              maxDatagramBytes: config.sources.udp.maxDatagramBytes,
+                                              receiveBufferBytes: config.sources.udp.receiveBufferBytes)
+            settings.reusePort = config.sources.udp.reusePort
+            settings.inheritedDescriptor = udpSocket
+            let source = UDPSource(settings: settings, pipeline: pipeline, health: health, logger: logger)
             udp = source
             services.append(source)
         }
         var tcp: TCPSource?
-        if let listen = config.sources.tcp.listen {
-            let source = TCPSource(
-                settings: .init(host: listen.host, port: listen.port,
-                                maxConnections: config.sources.tcp.maxConnections,
-                                maxLineBytes: config.sources.tcp.maxLineBytes,
-                                idleTimeout: config.sources.tcp.idleTimeout,
-                                drainTimeout: config.shutdown.drainTimeout),
-                pipeline: pipeline, health: health, logger: logger)
+        let tcpSocket = systemd.sockets.descriptor(.tcp)
+        if config.sources.tcp.listen != nil || tcpSocket != nil {
+            let listen = config.sources.tcp.listen ?? unset
+            var settings = TCPSource.Settings(host: listen.host, port: listen.port,
+                                              maxConnections: config.sources.tcp.maxConnections,
+                                              maxLineBytes: config.sources.tcp.maxLineBytes,
+                                              idleTimeout: config.sources.tcp.idleTimeout,
+                                              drainTimeout: config.shutdown.drainTimeout)
+            settings.reusePort = config.sources.tcp.reusePort
+            settings.inheritedDescriptor = tcpSocket
+            let source = TCPSource(settings: settings, pipeline: pipeline, health: health, logger: logger)
             tcp = source
             services.append(source)
         }
         var http: HTTPSource?
-        if let listen = config.sources.http.listen {
-            let source = HTTPSource(
-                settings: httpSettings(.init(config: config.sources.http, listen: listen,
-                                             drainTimeout: config.shutdown.drainTimeout)),
-                pipeline: pipeline, health: health, logger: logger)
+        let httpSocket = systemd.sockets.descriptor(.http)
+        if config.sources.http.listen != nil || httpSocket != nil {
+            var settings = HTTPSource.Settings(config: config.sources.http, listen: config.sources.http.listen ?? unset,
+                                               drainTimeout: config.shutdown.drainTimeout)
+            settings.inheritedDescriptor = httpSocket
+            let source = HTTPSource(settings: httpSettings(settings), pipeline: pipeline, health: health, logger: logger)
             http = source
             services.append(source)
         }
+
+        var reloader: ConfigReloader?
+        if let reloadConfig {
+            let service = ConfigReloader(running: config, load: reloadConfig, apply: { [pipeline, loader, http] new in
+                // Every setting ConfigChanges.livePrefixes calls live.
+                logLevel?.set(Logger.Level(new.log.level))
+                pipeline.liveLimits.set(new.limits.ingestLimits)
+                loader.update(new.loader)
+                http?.updateRateLimits(new.sources.http.rateLimit)
+            }, notifier: systemd.notifier, logger: logger)
+            reloader = service
+            services.append(service)
+        }
+        // Last, so it hears of graceful shutdown first and says STOPPING=1 at once.
+        if let notifier = systemd.notifier {
+            services.append(SystemdStopNotifier(notifier: notifier))
+        }
         return EventdDaemon(services: services, tcp: tcp, udp: udp, http: http, admin: admin, loader: loader,
-                            rollup: rollup, maintenance: maintenance, ring: ring, health: health, metrics: metrics)
+                            rollup: rollup, maintenance: maintenance, ring: ring, health: health, metrics: metrics,
+                            reloader: reloader)
     }
 
     /// A service group over the daemon's services that shuts down gracefully on SIGTERM and SIGINT.

@@ -6,6 +6,8 @@ public final class DaemonHealth: Sendable {
     private let databaseConnected = Atomic<Bool>(false)
     private let openListeners = Atomic<Int>(0)
     private let expectedListeners = Atomic<Int>(0)
+    private let committedRows = Atomic<Int>(0)
+    private let duplicateRows = Atomic<Int>(0)
 
     public init() {}
 
@@ -15,6 +17,18 @@ public final class DaemonHealth: Sendable {
     func expectListener() { expectedListeners.add(1, ordering: .relaxed) }
     func listenerOpened() { openListeners.add(1, ordering: .relaxed) }
     func listenerClosed() { openListeners.subtract(1, ordering: .relaxed) }
+    var openListenerCount: Int { openListeners.load(ordering: .relaxed) }
+
+    /// Counts a committed COPY batch, for sd_notify's STATUS line (metrics backends are write-only).
+    func recordCommitted(inserted: Int, duplicates: Int) {
+        committedRows.add(inserted, ordering: .relaxed)
+        duplicateRows.add(duplicates, ordering: .relaxed)
+    }
+
+    /// Rows committed and duplicate rows skipped since start.
+    public var committed: (inserted: Int, duplicates: Int) {
+        (committedRows.load(ordering: .relaxed), duplicateRows.load(ordering: .relaxed))
+    }
 
     /// Ready means: every configured listener is bound and the loader holds a live connection.
     /// When not ready, the reason says which part is missing.

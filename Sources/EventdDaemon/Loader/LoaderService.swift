@@ -34,7 +34,9 @@ public final class LoaderService: Service, @unchecked Sendable {
 
     private let ring: IngestRing
     private let pool: BatchPool
-    private let settings: Settings
+    /// Replaced by a config reload (`update(_:)`); read once per COPY batch.
+    private let liveSettings: LiveValue<Settings>
+    private var settings: Settings { liveSettings.value }
     private let loader: CopyLoader
     private let metrics: EventdMetrics
     private let health: DaemonHealth
@@ -45,11 +47,22 @@ public final class LoaderService: Service, @unchecked Sendable {
                 logger: Logger, connect: @escaping @Sendable () throws -> PostgresConnection) {
         self.ring = ring
         self.pool = pool
-        self.settings = settings
+        self.liveSettings = LiveValue(settings)
         self.metrics = metrics
         self.health = health
         self.logger = logger
         self.loader = CopyLoader(logger: logger, connect: connect)
+    }
+
+    /// Applies `[loader]` from a reloaded config: from the next batch on (batch size and delay) and the
+    /// next failure on (retry backoff). The shutdown drain timeout stays as it was at start.
+    public func update(_ loader: LoaderConfig) {
+        var settings = liveSettings.value
+        settings.batchRows = loader.batchRows
+        settings.batchDelay = loader.batchDelay
+        settings.retryInitial = loader.retryInitial
+        settings.retryMax = loader.retryMax
+        liveSettings.set(settings)
     }
 
     public func run() async throws {
@@ -71,13 +84,17 @@ public final class LoaderService: Service, @unchecked Sendable {
 
     private func loop() {
         connectAtStart()
-        var cutter = BatchCutter(maxRows: settings.batchRows, maxDelay: settings.batchDelay)
+        func makeCutter() -> BatchCutter {
+            let settings = self.settings
+            return BatchCutter(maxRows: settings.batchRows, maxDelay: settings.batchDelay)
+        }
+        var cutter = makeCutter()
         var pending: [IngestBatch] = []
         func flushPending() {
             flush(pending)
             for batch in pending { pool.recycle(batch) }
             pending.removeAll(keepingCapacity: true)
-            cutter.reset()
+            cutter = makeCutter()
         }
         while true {
             if let batch = ring.tryPop() {
@@ -121,6 +138,7 @@ public final class LoaderService: Service, @unchecked Sendable {
     /// Commits `batches`, retrying across reconnects until it succeeds or the shutdown drain
     /// deadline passes; then tells each batch's sender what happened.
     private func flush(_ batches: [IngestBatch]) {
+        let settings = self.settings
         if settings.sink == .null {
             discard(batches)
             return
@@ -173,6 +191,7 @@ public final class LoaderService: Service, @unchecked Sendable {
     }
 
     private func record(_ report: LoadReport, batches: [IngestBatch], took: Duration) {
+        health.recordCommitted(inserted: report.inserted, duplicates: report.duplicates)
         metrics.rowsCommitted.increment(by: report.inserted)
         metrics.rowsDuplicate.increment(by: report.duplicates)
         metrics.rowsRefused.increment(by: report.refused.count)

@@ -8,7 +8,8 @@ public final class IngestPipeline: Sendable {
     let ring: IngestRing
     let pool: BatchPool
     let metrics: EventdMetrics
-    let limits: IngestLimits
+    /// `[limits]`, replaced by a config reload: read once per TCP connection, UDP datagram and HTTP request.
+    let liveLimits: LiveValue<IngestLimits>
     let anonymizeIP: Bool
     let logger: Logger
 
@@ -17,10 +18,12 @@ public final class IngestPipeline: Sendable {
         self.ring = ring
         self.pool = pool
         self.metrics = metrics
-        self.limits = limits
+        self.liveLimits = LiveValue(limits)
         self.anonymizeIP = anonymizeIP
         self.logger = logger
     }
+
+    var limits: IngestLimits { liveLimits.value }
 
     func makeBuilder() -> BatchBuilder {
         BatchBuilder(metrics: metrics, pool: pool)

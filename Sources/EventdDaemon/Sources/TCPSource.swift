@@ -17,6 +17,11 @@ public final class TCPSource: Service, Sendable {
         public var maxLineBytes: Int
         public var idleTimeout: Duration
         public var drainTimeout: Duration
+        /// Share the port with other processes (`SO_REUSEPORT`; `reuse_port`).
+        public var reusePort: Bool = false
+        /// A listening socket passed by systemd (`eventd.socket`); when set, `host`, `port` and
+        /// `reusePort` are the socket unit's business and not used.
+        public var inheritedDescriptor: CInt? = nil
         public init(host: String, port: Int, maxConnections: Int = 1024, maxLineBytes: Int = 1 << 20,
                     idleTimeout: Duration = .seconds(300), drainTimeout: Duration = .seconds(30)) {
             self.host = host
@@ -74,11 +79,12 @@ public final class TCPSource: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(pipeline.makeTCPHandler(maxLineBytes: settings.maxLineBytes))
                 }
             }
-            .bind(host: settings.host, port: settings.port)
-            .get()
+            .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
+                                    inheritedDescriptor: settings.inheritedDescriptor))
         bound.value = server.localAddress
         health.listenerOpened()
-        logger.info("TCP source listening", metadata: [LogKey.address: "\(server.localAddress.map { "\($0)" } ?? "?")"])
+        logger.info("TCP source listening", metadata: [LogKey.address: "\(server.localAddress.map { "\($0)" } ?? "?")",
+                                                       LogKey.socket: "\(settings.inheritedDescriptor == nil ? "bound" : "systemd")"])
 
         await withGracefulShutdownHandler {
             try? await server.closeFuture.get()

@@ -11,6 +11,11 @@ public final class UDPSource: Service, Sendable {
         public var port: Int
         public var maxDatagramBytes: Int
         public var receiveBufferBytes: Int
+        /// Share the port with other processes (`SO_REUSEPORT`; `reuse_port`).
+        public var reusePort: Bool = false
+        /// A listening socket passed by systemd (`eventd.socket`); when set, `host`, `port` and
+        /// `reusePort` are the socket unit's business and not used.
+        public var inheritedDescriptor: CInt? = nil
         public init(host: String, port: Int, maxDatagramBytes: Int = 65_507, receiveBufferBytes: Int = 8 << 20) {
             self.host = host
             self.port = port
@@ -53,11 +58,12 @@ public final class UDPSource: Service, Sendable {
                         UDPIngestHandler(pipeline: pipeline, maxDatagramBytes: settings.maxDatagramBytes))
                 }
             }
-            .bind(host: settings.host, port: settings.port)
-            .get()
+            .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
+                                    inheritedDescriptor: settings.inheritedDescriptor))
         bound.value = channel.localAddress
         health.listenerOpened()
-        logger.info("UDP source listening", metadata: [LogKey.address: "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        logger.info("UDP source listening", metadata: [LogKey.address: "\(channel.localAddress.map { "\($0)" } ?? "?")",
+                                                       LogKey.socket: "\(settings.inheritedDescriptor == nil ? "bound" : "systemd")"])
         await withGracefulShutdownHandler {
             try? await channel.closeFuture.get()
         } onGracefulShutdown: {

@@ -36,4 +36,8 @@ enum LogKey {
     static let reason = "reason"
     static let count = "count"
     static let delay = "delay"
+    static let key = "key"
+    static let socket = "socket"
+    static let applied = "applied"
+    static let restartNeeded = "restart_needed"
 }

@@ -16,6 +16,8 @@ final class RunningDaemon: Sendable {
         database: TestDatabase,
         tcp: Bool = true,
         udp: Bool = true,
+        systemd: SystemdEnvironment = SystemdEnvironment(),
+        reloadingFrom file: TemporaryConfigFile? = nil,
         configure: (inout EventdConfig) -> Void = { _ in }
     ) async throws -> RunningDaemon {
         var config = EventdConfig()
@@ -29,7 +31,8 @@ final class RunningDaemon: Sendable {
         logger.logLevel = .notice
         let metrics = TestMetrics()
         let daemon = EventdDaemon.build(config: config, databaseURL: database.url, logger: logger,
-                                        metricsFactory: metrics, renderMetrics: nil)
+                                        metricsFactory: metrics, renderMetrics: nil,
+                                        systemd: systemd, reloadConfig: file?.load)
         let group = daemon.serviceGroup(logger: logger, signals: false)
         let task = Task { try await group.run() }
         let running = RunningDaemon(daemon: daemon, metrics: metrics, group: group, task: task)
@@ -46,6 +49,7 @@ final class RunningDaemon: Sendable {
 
     var tcpPort: Int { daemon.tcp?.localAddress?.port ?? 0 }
     var udpPort: Int { daemon.udp?.localAddress?.port ?? 0 }
+    var httpPort: Int { daemon.http?.localAddress?.port ?? 0 }
 
     private func waitUntilListening(tcp: Bool, udp: Bool) async throws {
         let clock = ContinuousClock()
@@ -53,7 +57,8 @@ final class RunningDaemon: Sendable {
         while clock.now < deadline {
             let tcpReady = !tcp || daemon.tcp?.localAddress != nil
             let udpReady = !udp || daemon.udp?.localAddress != nil
-            if tcpReady && udpReady && daemon.health.isDatabaseConnected { return }
+            // Ready: every listener built (configured or inherited) is open and PostgreSQL is connected.
+            if tcpReady && udpReady && daemon.health.readiness.ready { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw TestSetupError("eventd did not start listening within 10 s")

@@ -9,10 +9,12 @@ enum ConfigSchema {
         .init("sources.tcp.max_connections", \.sources.tcp.maxConnections, .count),
         .init("sources.tcp.max_line_bytes", \.sources.tcp.maxLineBytes, .bytes),
         .init("sources.tcp.idle_timeout", \.sources.tcp.idleTimeout, .duration),
+        .init("sources.tcp.reuse_port", \.sources.tcp.reusePort, .bool),
 
         .init("sources.udp.listen", \.sources.udp.listen, .optionalListen),
         .init("sources.udp.max_datagram_bytes", \.sources.udp.maxDatagramBytes, .bytes),
         .init("sources.udp.receive_buffer_bytes", \.sources.udp.receiveBufferBytes, .bytes),
+        .init("sources.udp.reuse_port", \.sources.udp.reusePort, .bool),
 
         .init("sources.http.listen", \.sources.http.listen, .optionalListen),
         .init("sources.http.max_body_bytes", \.sources.http.maxBodyBytes, .bytes),
@@ -23,6 +25,7 @@ enum ConfigSchema {
         .init("sources.http.trusted_proxies", \.sources.http.trustedProxies, .stringList),
         .init("sources.http.require_write_key", \.sources.http.requireWriteKey, .bool),
         .init("sources.http.drop_bots", \.sources.http.dropBots, .bool),
+        .init("sources.http.reuse_port", \.sources.http.reusePort, .bool),
         .init("sources.http.write_keys", \.sources.http.writeKeys, .writeKeys),
         .init("sources.http.rate_limit.per_key_per_second", \.sources.http.rateLimit.perKeyPerSecond, .count),
         .init("sources.http.rate_limit.per_key_burst", \.sources.http.rateLimit.perKeyBurst, .count),

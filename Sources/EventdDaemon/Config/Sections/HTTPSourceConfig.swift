@@ -31,6 +31,11 @@ public struct HTTPSourceConfig: Sendable, Equatable {
     /// Discard, instead of storing, events sent by well-known bots and crawlers, judged by `User-Agent`
     /// (`drop_bots`, default false). Turn it on when crawler traffic inflates your page views.
     public var dropBots: Bool = false
+    /// Let several eventd processes on this host listen on the same port (`reuse_port`, default false): sets
+    /// `SO_REUSEPORT`, and the kernel spreads new connections across them. Every process sharing the port must set it
+    /// (and run as the same user). Off by default so that a second eventd started by mistake fails with
+    /// "address in use" instead of silently taking half the traffic. Ignored for a socket passed by systemd.
+    public var reusePort: Bool = false
 
     /// The defaults above.
     public init() {}

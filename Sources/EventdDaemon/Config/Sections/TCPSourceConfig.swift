@@ -12,6 +12,11 @@ public struct TCPSourceConfig: Sendable, Equatable {
     /// Close a connection that has sent nothing for this long (`idle_timeout`, default `5m`). Lower it to free
     /// slots held by dead senders sooner; raise it for senders that batch rarely over one connection.
     public var idleTimeout: Duration = .seconds(300)
+    /// Let several eventd processes on this host listen on the same port (`reuse_port`, default false): sets
+    /// `SO_REUSEPORT`, and the kernel spreads new connections across them. Every process sharing the port must set it
+    /// (and run as the same user). Off by default so that a second eventd started by mistake fails with
+    /// "address in use" instead of silently taking half the traffic. Ignored for a socket passed by systemd.
+    public var reusePort: Bool = false
 
     /// The defaults above.
     public init() {}

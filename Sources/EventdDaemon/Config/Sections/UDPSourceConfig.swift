@@ -9,6 +9,11 @@ public struct UDPSourceConfig: Sendable, Equatable {
     /// Socket receive buffer requested from the kernel (`receive_buffer_bytes`, default 8 MiB, `SO_RCVBUF`).
     /// A bigger buffer rides out bursts without drops; the kernel caps it at `net.core.rmem_max`.
     public var receiveBufferBytes: Int = 8 << 20
+    /// Let several eventd processes on this host listen on the same port (`reuse_port`, default false): sets
+    /// `SO_REUSEPORT`, and the kernel spreads datagrams (by sender address) across them. Every process sharing the port must set it
+    /// (and run as the same user). Off by default so that a second eventd started by mistake fails with
+    /// "address in use" instead of silently taking half the traffic. Ignored for a socket passed by systemd.
+    public var reusePort: Bool = false
 
     /// The defaults above.
     public init() {}

@@ -13,10 +13,11 @@ struct HTTPCollector: Sendable {
     let cors: CORSPolicy
     let limiter: RateLimiter
     let resolver: ClientAddressResolver
-    let limits: IngestLimits
+    /// Shared with the pipeline; a config reload replaces it.
+    let liveLimits: LiveValue<IngestLimits>
     let anonymizeIP: Bool
 
-    init(settings: HTTPSource.Settings, limits: IngestLimits, anonymizeIP: Bool) {
+    init(settings: HTTPSource.Settings, limits: LiveValue<IngestLimits>, anonymizeIP: Bool) {
         self.settings = settings
         keys = WriteKeyStore(settings.writeKeys)
         cors = CORSPolicy(keys: keys)
@@ -24,9 +25,11 @@ struct HTTPCollector: Sendable {
         limiter = RateLimiter(limits: .init(perKeyPerSecond: rate.perKeyPerSecond, perKeyBurst: rate.perKeyBurst,
                                             perIPPerSecond: rate.perIPPerSecond, perIPBurst: rate.perIPBurst))
         resolver = ClientAddressResolver(trustedProxies: settings.trustedProxies)
-        self.limits = limits
+        self.liveLimits = limits
         self.anonymizeIP = anonymizeIP
     }
+
+    var limits: IngestLimits { liveLimits.value }
 
     enum HeadDecision {
         /// Answer without decoding. A small Content-Length body is read and discarded first; a

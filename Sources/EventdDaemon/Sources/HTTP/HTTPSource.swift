@@ -28,6 +28,11 @@ public final class HTTPSource: Service, Sendable {
         public var rateLimit = RateLimitConfig()
         public var dropBots: Bool = false
         public var drainTimeout: Duration = .seconds(30)
+        /// Share the port with other processes (`SO_REUSEPORT`; `reuse_port`).
+        public var reusePort: Bool = false
+        /// A listening socket passed by systemd (`eventd.socket`); when set, `host`, `port` and
+        /// `reusePort` are the socket unit's business and not used.
+        public var inheritedDescriptor: CInt? = nil
         /// Test-only: HTML pages served on `GET <path>`, so a browser test can load a page from the
         /// collector's own origin (same-origin beacons). Empty in production.
         public var testOnly_pages: [String: String] = [:]
@@ -50,6 +55,7 @@ public final class HTTPSource: Service, Sendable {
             requireWriteKey = config.requireWriteKey
             rateLimit = config.rateLimit
             dropBots = config.dropBots
+            reusePort = config.reusePort
             self.drainTimeout = drainTimeout
         }
     }
@@ -66,7 +72,7 @@ public final class HTTPSource: Service, Sendable {
     public init(settings: Settings, pipeline: IngestPipeline, health: DaemonHealth, logger: Logger,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.settings = settings
-        self.collector = HTTPCollector(settings: settings, limits: pipeline.limits, anonymizeIP: pipeline.anonymizeIP)
+        self.collector = HTTPCollector(settings: settings, limits: pipeline.liveLimits, anonymizeIP: pipeline.anonymizeIP)
         self.pipeline = pipeline
         self.health = health
         self.logger = logger
@@ -76,6 +82,12 @@ public final class HTTPSource: Service, Sendable {
 
     /// The address actually bound (useful with port 0 in tests); nil until listening.
     public var localAddress: SocketAddress? { bound.value }
+
+    /// Applies `[sources.http.rate_limit]` from a reloaded config to every connection at once.
+    public func updateRateLimits(_ rate: RateLimitConfig) {
+        collector.limiter.update(.init(perKeyPerSecond: rate.perKeyPerSecond, perKeyBurst: rate.perKeyBurst,
+                                       perIPPerSecond: rate.perIPPerSecond, perIPBurst: rate.perIPBurst))
+    }
 
     public func run() async throws {
         let settings = self.settings
@@ -115,11 +127,12 @@ public final class HTTPSource: Service, Sendable {
                                                           metrics: metrics, connectionGuard: connectionGuard))
                 }
             }
-            .bind(host: settings.host, port: settings.port)
-            .get()
+            .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
+                                    inheritedDescriptor: settings.inheritedDescriptor))
         bound.value = server.localAddress
         health.listenerOpened()
-        logger.info("HTTP source listening", metadata: [LogKey.address: "\(server.localAddress.map { "\($0)" } ?? "?")"])
+        logger.info("HTTP source listening", metadata: [LogKey.address: "\(server.localAddress.map { "\($0)" } ?? "?")",
+                                                        LogKey.socket: "\(settings.inheritedDescriptor == nil ? "bound" : "systemd")"])
 
         await withGracefulShutdownHandler {
             try? await server.closeFuture.get()

@@ -32,17 +32,27 @@ final class RateLimiter: Sendable {
     enum Scope: String, Sendable { case key, ip }
 
     private struct State {
+        /// Under the lock with the buckets, so a config reload (`update(_:)`) costs requests nothing extra.
+        var limits: Limits
         var keys: [Int: TokenBucket] = [:]
         var clients: [ClientBucketID: TokenBucket] = [:]
     }
 
-    let limits: Limits
     let maxTrackedClients: Int
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
 
     init(limits: Limits, maxTrackedClients: Int = 100_000) {
-        self.limits = limits
+        self.state = NIOLockedValueBox(State(limits: limits))
         self.maxTrackedClients = maxTrackedClients
+    }
+
+    /// The limits in force.
+    var limits: Limits { state.withLockedValue { $0.limits } }
+
+    /// Replaces the limits (config reload). Buckets keep their tokens, capped by the new bursts as
+    /// they next refill.
+    func update(_ limits: Limits) {
+        state.withLockedValue { $0.limits = limits }
     }
 
     /// Checks — without charging — whether a request may proceed: called when the head arrives, so
@@ -57,11 +67,11 @@ final class RateLimiter: Sendable {
     }
 
     private func admit(key: Int?, client: SourceAddress?, limitByIP: Bool, events: Int, now: NIODeadline) -> Decision {
-        let limits = self.limits
-        let keyed = key.flatMap { limits.perKeyPerSecond > 0 ? $0 : nil }
-        let clientID = (limitByIP && limits.perIPPerSecond > 0) ? client.map(ClientBucketID.init) : nil
-        guard keyed != nil || clientID != nil else { return .allowed }
-        return state.withLockedValue { state in
+        state.withLockedValue { state in
+            let limits = state.limits
+            let keyed = key.flatMap { limits.perKeyPerSecond > 0 ? $0 : nil }
+            let clientID = (limitByIP && limits.perIPPerSecond > 0) ? client.map(ClientBucketID.init) : nil
+            guard keyed != nil || clientID != nil else { return .allowed }
             var keyBucket: TokenBucket?
             if let keyed {
                 var bucket = state.keys[keyed] ?? TokenBucket(burst: limits.perKeyBurst, now: now)
@@ -81,7 +91,7 @@ final class RateLimiter: Sendable {
                 }
                 bucket.charge(events)
                 if state.clients[clientID] == nil, state.clients.count >= maxTrackedClients {
-                    evict(&state.clients, now: now)
+                    evict(&state.clients, limits: limits, now: now)
                 }
                 state.clients[clientID] = bucket
             }
@@ -93,8 +103,7 @@ final class RateLimiter: Sendable {
         }
     }
 
-    private func evict(_ clients: inout [ClientBucketID: TokenBucket], now: NIODeadline) {
-        let limits = self.limits
+    private func evict(_ clients: inout [ClientBucketID: TokenBucket], limits: Limits, now: NIODeadline) {
         clients = clients.filter { _, bucket in
             var bucket = bucket
             bucket.refill(ratePerSecond: limits.perIPPerSecond, burst: limits.perIPBurst, now: now)
