@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
         try settings.checkDatabase()
 
         let registry = PrometheusCollectorRegistry()
-        let daemon = EventdDaemon.build(
+        let daemon = try EventdDaemon.build(
             config: settings.config,
             databaseURL: settings.databaseURL,
             logger: logger,

@@ -34,6 +34,8 @@ public struct EventdDaemon: Sendable {
     ///   - renderMetrics: renders `/metrics`; nil disables the admin listener.
     ///   - httpSettings: adjusts the HTTP source's settings after the config is applied (tests use
     ///     it for `testOnly_` hooks); the identity by default.
+    /// - Throws: `SpoolError` when `[spool]` is configured and its directory cannot be opened or is
+    ///   locked by another eventd.
     public static func build(
         config: EventdConfig,
         databaseURL: String?,
@@ -41,7 +43,7 @@ public struct EventdDaemon: Sendable {
         metricsFactory: any MetricsFactory,
         renderMetrics: (@Sendable () -> String)?,
         httpSettings: (HTTPSource.Settings) -> HTTPSource.Settings = { $0 }
-    ) -> EventdDaemon {
+    ) throws -> EventdDaemon {
         let metrics = EventdMetrics(factory: metricsFactory)
         let health = DaemonHealth()
         let ring = IngestRing(capacity: config.ring.capacity, byteLimit: config.ring.maxBytes)
@@ -53,6 +55,10 @@ public struct EventdDaemon: Sendable {
             logger: logger
         )
         let applicationName = config.database.applicationName
+        // The spool is opened (and what a previous run left is scanned) before anything listens.
+        let spool = try SpoolSettings(config.spool).map {
+            try Spool.open(settings: $0, logger: logger, metrics: SpoolMetrics(factory: metricsFactory))
+        }
         let loader = LoaderService(
             ring: ring,
             pool: pool,
@@ -66,6 +72,7 @@ public struct EventdDaemon: Sendable {
             metrics: metrics,
             health: health,
             logger: logger,
+            spool: spool,
             connect: { try PostgresConnection.connect(url: databaseURL, applicationName: applicationName) }
         )
 

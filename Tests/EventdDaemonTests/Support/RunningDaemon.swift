@@ -28,7 +28,7 @@ final class RunningDaemon: Sendable {
         var logger = Logger(label: "eventd-test")
         logger.logLevel = .notice
         let metrics = TestMetrics()
-        let daemon = EventdDaemon.build(config: config, databaseURL: database.url, logger: logger,
+        let daemon = try EventdDaemon.build(config: config, databaseURL: database.url, logger: logger,
                                         metricsFactory: metrics, renderMetrics: nil)
         let group = daemon.serviceGroup(logger: logger, signals: false)
         let task = Task { try await group.run() }
