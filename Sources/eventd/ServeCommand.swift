@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Listeners are off unless configured: pass --tcp, --udp and --http (HOST:PORT), or set
             sources.*.listen in the config file or EVENTD_SOURCES_TCP_LISTEN etc. in the environment.
-            On SIGTERM/SIGINT eventd stops the listeners, commits everything it accepted, and exits 0.
+            On SIGTERM/SIGINT eventd stops the listeners, commits everything it accepted (or, with
+            spool.directory set and PostgreSQL down, writes it to the spool), and exits 0.
             """
     )
 
@@ -40,7 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap(settings.logHandlerFactory())
         let logger = Logger(label: "eventd")
 
-        try settings.checkDatabase()
+        // With a spool, PostgreSQL being down at start is survivable: events are spooled until it is back.
+        if let unreachable = try settings.checkDatabase(toleratingUnreachable: settings.config.spool.isEnabled) {
+            logger.warning("PostgreSQL is unreachable; starting anyway, events are spooled until it is back",
+                           metadata: ["error": "\(unreachable)"])
+        }
 
         let registry = PrometheusCollectorRegistry()
         let daemon = try EventdDaemon.build(

@@ -187,7 +187,10 @@ final class Spool: @unchecked Sendable {
             }
             try SpoolFileIO.remove(path(of: first.sequence))
             segments.removeFirst()
-            head = SpoolPosition(segment: segments.first?.sequence ?? nextSequence, offset: 0)
+            if head.segment <= first.sequence {
+                // Replay had reached this segment's end: continue at the start of the next one.
+                head = SpoolPosition(segment: segments.first?.sequence ?? nextSequence, offset: 0)
+            }
         }
         badSpans.removeAll { span in
             span.segment < head.segment || (span.segment == head.segment && span.range.upperBound <= head.offset)
