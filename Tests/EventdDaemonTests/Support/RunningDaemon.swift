@@ -16,11 +16,20 @@ final class RunningDaemon: Sendable {
         database: TestDatabase,
         tcp: Bool = true,
         udp: Bool = true,
+        http: Bool = false,
+        waitForDatabase: Bool = true,
         configure: (inout EventdConfig) -> Void = { _ in }
     ) async throws -> RunningDaemon {
         var config = EventdConfig()
         if tcp { config.sources.tcp.listen = ListenAddress(host: "127.0.0.1", port: 0) }
         if udp { config.sources.udp.listen = ListenAddress(host: "127.0.0.1", port: 0) }
+        if http {
+            // Keyless and unlimited: these tests are about delivery, not the HTTP source's own rules.
+            config.sources.http.listen = ListenAddress(host: "127.0.0.1", port: 0)
+            config.sources.http.requireWriteKey = false
+            config.sources.http.rateLimit.perIPPerSecond = 0
+            config.sources.http.rateLimit.perKeyPerSecond = 0
+        }
         config.loader.batchDelay = .milliseconds(20)
         config.loader.retryInitial = .milliseconds(20)
         config.loader.retryMax = .milliseconds(200)
@@ -33,7 +42,7 @@ final class RunningDaemon: Sendable {
         let group = daemon.serviceGroup(logger: logger, signals: false)
         let task = Task { try await group.run() }
         let running = RunningDaemon(daemon: daemon, metrics: metrics, group: group, task: task)
-        try await running.waitUntilListening(tcp: tcp, udp: udp)
+        try await running.waitUntilListening(tcp: tcp, udp: udp, http: http, database: waitForDatabase)
         return running
     }
 
@@ -46,14 +55,16 @@ final class RunningDaemon: Sendable {
 
     var tcpPort: Int { daemon.tcp?.localAddress?.port ?? 0 }
     var udpPort: Int { daemon.udp?.localAddress?.port ?? 0 }
+    var httpPort: Int { daemon.http?.localAddress?.port ?? 0 }
 
-    private func waitUntilListening(tcp: Bool, udp: Bool) async throws {
+    private func waitUntilListening(tcp: Bool, udp: Bool, http: Bool, database: Bool) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(10)
         while clock.now < deadline {
             let tcpReady = !tcp || daemon.tcp?.localAddress != nil
             let udpReady = !udp || daemon.udp?.localAddress != nil
-            if tcpReady && udpReady && daemon.health.isDatabaseConnected { return }
+            let httpReady = !http || daemon.http?.localAddress != nil
+            if tcpReady && udpReady && httpReady && (!database || daemon.health.isDatabaseConnected) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw TestSetupError("eventd did not start listening within 10 s")
