@@ -58,6 +58,7 @@ extension Spool {
             throw error
         }
         segments[index].size = start + total
+        if settings.fsync == .interval { syncIfDue() }
         for meta in metas {
             pendingTimes.append(meta.spooledAt)
             pendingBytes += meta.recordBytes
