@@ -111,7 +111,7 @@ struct LoaderFaultTests {
     /// via the spool — and every acknowledged event is stored once.
     @Test(.timeLimit(.minutes(2)), arguments: [false, true])
     func postgresRestartDuringACopyLosesAndDuplicatesNothing(withSpool: Bool) async throws {
-        let server = try PrivatePostgres.start()
+        let server = try await PrivatePostgres.started()
         defer { server.destroy() }
         let database = TestDatabase.existing(url: server.url)
         let admin = try database.connect()
@@ -146,8 +146,8 @@ struct LoaderFaultTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(copying == 1, "a COPY was running")
-        try server.stopServer()
-        try server.startServer()
+        try await server.stop()
+        try await server.restart()
 
         var acknowledged = 0
         for line in 0..<40 {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -96,4 +97,16 @@ func checkExactlyOnce(_ confirmed: [String], database: TestDatabase, prefix: Str
         if !stored.insert(id).inserted { duplicated += 1 }
     }
     return ExactlyOnceCheck(missing: confirmed.filter { !stored.contains($0) }, duplicated: duplicated, stored: stored.count)
+}
+
+/// All fault suites run one test at a time (each starts a PostgreSQL of its own, or eventd processes,
+/// and several at once on a small machine would starve the rest of the parallel test run).
+@Suite(.serialized, .tags(.fault)) enum FaultTests {}
+
+extension PrivatePostgres {
+    /// `start()`, `stopServer()`, `startServer()` block for seconds (initdb, pg_ctl -w): off the
+    /// cooperative pool, so other tests' daemons keep running meanwhile.
+    static func started() async throws -> PrivatePostgres { try await onThread { try PrivatePostgres.start() } }
+    func stop() async throws { try await onThread { try self.stopServer() } }
+    func restart() async throws { try await onThread { try self.startServer() } }
 }

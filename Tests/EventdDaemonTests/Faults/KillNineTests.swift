@@ -4,11 +4,10 @@ import Testing
 
 /// `kill -9` of a separate `eventd serve` process under load, then a restart: every confirmed event is
 /// stored exactly once; unconfirmed ones may be missing, never duplicated.
-@Suite(.serialized, .tags(.fault))
-struct KillNineTests {
+extension FaultTests { @Suite struct KillNineTests {
     @Test(.timeLimit(.minutes(3)))
     func everyConfirmedEventSurvivesKillNineOnceWithAndWithoutPostgres() async throws {
-        let server = try PrivatePostgres.start()
+        let server = try await PrivatePostgres.started()
         defer { server.destroy() }
         let database = TestDatabase.existing(url: server.url)
         let work = TemporarySpoolDirectory()
@@ -25,14 +24,14 @@ struct KillNineTests {
         eventd = try EventdProcess.start(databaseURL: server.url, spoolDirectory: spool, tcpPort: eventd.tcpPort,
                                          workDirectory: work.path)
         try await Self.load(eventd, prefix: "k2", confirmed: confirmed) {
-            try server.stopServer()
+            try await server.stop()
             try await Task.sleep(for: .seconds(2))
             eventd.kill9()
         }
         #expect(confirmed.spooled > 0, "some acks came from the spool while PostgreSQL was down")
 
         // 3. PostgreSQL back, eventd restarted: it replays what the killed process had spooled.
-        try server.startServer()
+        try await server.restart()
         eventd = try EventdProcess.start(databaseURL: server.url, spoolDirectory: spool, tcpPort: eventd.tcpPort,
                                          workDirectory: work.path)
         let total = confirmed.count
@@ -64,4 +63,5 @@ struct KillNineTests {
         stop.stop()
         for sender in senders { _ = try await sender.value }
     }
+}
 }

@@ -6,14 +6,13 @@ import Testing
 /// PostgreSQL goes away for a long time while senders keep sending with confirmations: with a spool,
 /// eventd keeps confirming (from the spool) and, once PostgreSQL is back, every confirmed event is
 /// stored exactly once.
-@Suite(.serialized, .tags(.fault))
-struct PostgresOutageTests {
+extension FaultTests { @Suite struct PostgresOutageTests {
     /// The outage, 30 s as in issue 7; `EVENTD_FAULT_OUTAGE_SECONDS` shortens (or lengthens) it.
     static let outage: Duration = .seconds(Int(ProcessInfo.processInfo.environment["EVENTD_FAULT_OUTAGE_SECONDS"] ?? "") ?? 30)
 
     @Test(.timeLimit(.minutes(3)))
     func everyEventConfirmedDuringAPostgresOutageIsStoredExactlyOnce() async throws {
-        let server = try PrivatePostgres.start()
+        let server = try await PrivatePostgres.started()
         defer { server.destroy() }
         let spoolDirectory = TemporarySpoolDirectory()
         defer { spoolDirectory.remove() }
@@ -34,10 +33,10 @@ struct PostgresOutageTests {
 
         try await Task.sleep(for: .seconds(2))
         let beforeOutage = confirmed.count
-        try server.stopServer()
+        try await server.stop()
         try await Task.sleep(for: Self.outage)
         let duringOutage = confirmed.count - beforeOutage
-        try server.startServer()
+        try await server.restart()
         try await Task.sleep(for: .seconds(3))
         stop.stop()
         let (lines, requests) = try await (tcpLines, httpRequests)
@@ -74,9 +73,11 @@ struct PostgresOutageTests {
         return request
     }
 }
+}
 
 extension Tag {
-    /// Long-running fault tests (PostgreSQL outages, kill -9, soak). They run in the normal test command;
-    /// `swift test --skip-tag fault`… is not a thing, so filter with `--skip FaultSuiteName` to leave them out.
+    /// Long-running fault tests (PostgreSQL outages, kill -9, full disks, soak), all under `FaultTests`.
+    /// They run in the normal test command (about 2 minutes in all); `swift test --skip FaultTests` leaves
+    /// them out, `--filter FaultTests` runs only them.
     @Tag static var fault: Self
 }

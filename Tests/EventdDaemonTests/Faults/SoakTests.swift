@@ -4,8 +4,7 @@ import Testing
 
 /// A short soak: `eventd serve` (a separate process, spool on) at a steady rate; its resident memory and
 /// open descriptors must level off. `Benchmarks/soak.sh` is the long version (minutes, release build).
-@Suite(.serialized, .tags(.fault))
-struct SoakTests {
+extension FaultTests { @Suite struct SoakTests {
     /// 20 s by default; `EVENTD_SOAK_SECONDS` changes it.
     static let duration = Int(ProcessInfo.processInfo.environment["EVENTD_SOAK_SECONDS"] ?? "") ?? 20
 
@@ -65,4 +64,5 @@ struct SoakTests {
         // Descriptors: the same count, give or take connections being opened and closed at that moment.
         #expect(fdsEnd <= fdsStart + 3, "descriptors \(fdsStart) → \(fdsEnd) (max \(fdsMax))")
     }
+}
 }
