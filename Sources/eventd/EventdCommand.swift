@@ -15,12 +15,13 @@ struct EventdCommand: AsyncParsableCommand {
               eventd serve --config /etc/eventd/eventd.toml               # run the daemon
               eventd rollup --once                                        # refresh the dashboard rollups now
               eventd maintain --once                                      # partitions, retention, rollup, sessions
+              eventd spool --status                                       # the disk spool's depth and age
 
             The database is chosen by --database-url, else EVENTD_DATABASE_URL, else database.url
             in the config file, else libpq's PGHOST/PGPORT/PGUSER/PGDATABASE/PGPASSWORD variables.
             """,
         version: EventdVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, RollupCommand.self, MaintainCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, RollupCommand.self, MaintainCommand.self, SpoolCommand.self]
     )
 }
 

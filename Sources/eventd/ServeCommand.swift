@@ -12,7 +12,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Listeners are off unless configured: pass --tcp, --udp and --http (HOST:PORT), or set
             sources.*.listen in the config file or EVENTD_SOURCES_TCP_LISTEN etc. in the environment.
-            On SIGTERM/SIGINT eventd stops the listeners, commits everything it accepted, and exits 0.
+            On SIGTERM/SIGINT eventd stops the listeners, commits everything it accepted (or, with
+            spool.directory set and PostgreSQL down, writes it to the spool), and exits 0.
             On SIGHUP it re-reads the config and applies log.level, [limits], [loader] and
             [sources.http.rate_limit] at once; an invalid config is refused and the running one kept.
             Under systemd it speaks sd_notify (Type=notify, WatchdogSec=) and adopts the sockets of
@@ -64,10 +65,15 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("using sockets passed by systemd", metadata: ["names": "\(systemd.sockets.names.joined(separator: ", "))"])
         }
 
-        if loaderSink == .postgres { try settings.checkDatabase() }
+        // With a spool, PostgreSQL being down at start is survivable: events are spooled until it is back.
+        if loaderSink == .postgres,
+           let unreachable = try settings.checkDatabase(toleratingUnreachable: settings.config.spool.isEnabled) {
+            logger.warning("PostgreSQL is unreachable; starting anyway, events are spooled until it is back",
+                           metadata: ["error": "\(unreachable)"])
+        }
 
         let registry = PrometheusCollectorRegistry()
-        let daemon = EventdDaemon.build(
+        let daemon = try EventdDaemon.build(
             config: settings.config,
             databaseURL: settings.databaseURL,
             logger: logger,

@@ -41,7 +41,7 @@ import Testing
     }
 
     /// Every commented-out value in the example equals the built-in default (except the example write keys,
-    /// trusted proxies and database URL, which illustrate values that have no default).
+    /// trusted proxies, database URL and spool directory, which illustrate values that have no default).
     @Test func commentedOutValuesAreTheDefaults() throws {
         let text = try String(contentsOfFile: Self.examplePath, encoding: .utf8)
         var section = ""
@@ -57,7 +57,8 @@ import Testing
                 section = String(body)
                 continue
             }
-            if section == "[[sources.http.write_keys]]" || body.hasPrefix("url =") || body.hasPrefix("trusted_proxies =") {
+            if section == "[[sources.http.write_keys]]" || body.hasPrefix("url =") || body.hasPrefix("trusted_proxies =")
+                || body.hasPrefix("directory =") {
                 continue
             }
             overrides.append(section.hasPrefix("[[") ? String(body) : "\(section)\n\(body)")

@@ -2,7 +2,7 @@
 import Foundation
 import Testing
 
-/// The loader's promises when PostgreSQL itself refuses rows.
+/// The loader's promises when PostgreSQL itself refuses rows, or goes away in the middle of a COPY.
 @Suite(.serialized)
 struct LoaderFaultTests {
     @Test func poisonRowGoesToTheDeadLetterTableWhileTheRestOfItsBatchLands() async throws {
@@ -68,5 +68,97 @@ struct LoaderFaultTests {
         #expect(acknowledged == 400)
         #expect(try server.scalar("SELECT count(*) FROM analytics.events") == 400)
         #expect(try server.scalar("SELECT count(DISTINCT message_id) FROM analytics.events") == 400)
+    }
+
+    /// One poison row in a 50,000-row COPY: the cut is bisected down to it, the other 49,999 land.
+    @Test(.timeLimit(.minutes(2)))
+    func poisonRowInAFiftyThousandRowCopyCostsOnlyItself() async throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        let admin = try database.connect()
+        try admin.execute("ALTER TABLE analytics.events ADD CONSTRAINT test_no_poison CHECK (name <> 'poison')")
+        admin.close()
+        let daemon = try await RunningDaemon.start(database: database, udp: false) { config in
+            config.loader.batchRows = 50_000
+            config.loader.batchDelay = .seconds(5)  // one cut of all 50,000 rows
+        }
+        let client = try LineClient(port: daemon.tcpPort)
+        var text = ""
+        for line in 0..<200 {
+            let events = (0..<250).map { i in
+                let n = line * 250 + i
+                return faultEvent("big-\(n)", name: n == 31_337 ? "poison" : "fine")
+            }
+            text += "{\"batch\":[\(events.joined(separator: ","))]}\n"
+        }
+        try client.send(text)
+        client.shutdownWrite()
+        let landed = try await database.waitForCount(
+            "SELECT count(*) FROM analytics.events WHERE message_id LIKE 'big-%'", toReach: 49_999, timeout: .seconds(60))
+        try await daemon.stop()
+        #expect(landed == 49_999)
+        #expect(try database.scalar("SELECT count(*) FROM analytics.events WHERE name = 'poison'") == 0)
+        #expect(try database.scalar("""
+            SELECT count(*) FROM analytics.rejected_events
+            WHERE reason = 'rejected_by_database' AND convert_from(raw, 'UTF8') LIKE '%big-31337%'
+            """) == 1)
+        #expect(try database.scalar("SELECT max(c) FROM (SELECT count(*) c FROM analytics.events GROUP BY message_id) t") == 1)
+        #expect(daemon.metrics.counterTotal(label: MetricName.rowsRefusedByDatabase) == 1)
+    }
+
+    /// PostgreSQL restarts while a long COPY is running (a slow row trigger makes it last seconds):
+    /// the COPY's transaction is lost, the loader retries — straight into PostgreSQL, or with a spool
+    /// via the spool — and every acknowledged event is stored once.
+    @Test(.timeLimit(.minutes(2)), arguments: [false, true])
+    func postgresRestartDuringACopyLosesAndDuplicatesNothing(withSpool: Bool) async throws {
+        let server = try await PrivatePostgres.started()
+        defer { server.destroy() }
+        let database = TestDatabase.existing(url: server.url)
+        let admin = try database.connect()
+        try admin.execute("""
+            CREATE FUNCTION test_slow_row() RETURNS trigger LANGUAGE plpgsql AS
+              $$ BEGIN IF hashtext(NEW.message_id) % 20 = 0 THEN PERFORM pg_sleep(0.002); END IF; RETURN NEW; END $$;
+            CREATE TRIGGER test_slow_row BEFORE INSERT ON analytics.events FOR EACH ROW EXECUTE FUNCTION test_slow_row();
+            """)
+        admin.close()
+        let spoolDirectory = TemporarySpoolDirectory()
+        defer { spoolDirectory.remove() }
+        let daemon = try await RunningDaemon.start(database: database, udp: false) { config in
+            config.loader.batchRows = 20_000
+            config.loader.batchDelay = .seconds(1)
+            if withSpool {
+                config.spool.directory = spoolDirectory.path
+                config.spool.divertAfter = .zero
+            }
+        }
+        let client = try LineClient(port: daemon.tcpPort)
+        var text = "{\"ack\":true}\n"
+        for line in 0..<40 { text += faultLine(prefix: "mid", line: line, events: 500).text }
+        try client.send(text)
+
+        // Wait for the COPY to be running, then restart PostgreSQL under it.
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(30)
+        var copying = 0
+        while copying == 0, clock.now < deadline {
+            copying = (try? server.scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'COPY%'")) ?? 0
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(copying == 1, "a COPY was running")
+        try await server.stop()
+        try await server.restart()
+
+        var acknowledged = 0
+        for line in 0..<40 {
+            let ack = try #require(client.readLine().flatMap(parseJSON), "line \(line) is acknowledged")
+            acknowledged += ack["accepted"] as? Int ?? 0
+        }
+        let stored = try await database.waitForCount(
+            "SELECT count(*) FROM analytics.events WHERE message_id LIKE 'mid-%'", toReach: 20_000, timeout: .seconds(60))
+        try await daemon.stop()
+        #expect(acknowledged == 20_000)
+        #expect(stored == 20_000)
+        #expect(try server.scalar("SELECT count(DISTINCT message_id) FROM analytics.events") == 20_000)
     }
 }

@@ -34,7 +34,8 @@ public final class IngestBatch: RingElement, @unchecked Sendable {
 
     public var hasCompletion: Bool { completion != nil }
 
-    /// Called once, by the loader, after the batch's rows are committed (or given up on).
+    /// Called once, by the loader, after the batch's rows are committed, durable in the spool, or given
+    /// up on (see `BatchOutcome`).
     public func onCompletion(_ body: @escaping @Sendable (BatchOutcome, IngestBatch) -> Void) {
         completion = body
     }
@@ -56,10 +57,18 @@ public final class IngestBatch: RingElement, @unchecked Sendable {
 }
 
 /// What became of a batch, as its sender is told.
+///
+/// The confirmation invariant: a sender is told its events are safe (TCP ack, HTTP 2xx) only for
+/// `.committed` — after PostgreSQL's COMMIT returned — or `.spooled` — after the batch's spool record
+/// is durable as `spool.fsync` defines it. The loader is the only party that completes a batch.
 public enum BatchOutcome: Sendable {
     /// Every row is in PostgreSQL, except those the server refused (their messages, in order);
     /// refused rows are in analytics.rejected_events.
     case committed(refusedByDatabase: [String])
+    /// PostgreSQL is unreachable or behind: the rows are in eventd's disk spool, durable per the
+    /// configured fsync policy, and will be replayed into PostgreSQL in order. A row the server
+    /// refuses at replay goes to analytics.rejected_events; the sender, already answered, is not told.
+    case spooled
     /// Nothing is known to be committed (the daemon stopped with PostgreSQL unreachable).
     case failed(reason: String)
 }

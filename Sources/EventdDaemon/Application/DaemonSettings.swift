@@ -48,8 +48,19 @@ public struct DaemonSettings: Sendable {
 
     /// Fails fast, with a sentence an operator can act on, when the database is unreachable or has
     /// not been migrated: better a clear exit than a daemon that accepts events it cannot store.
-    public func checkDatabase() throws {
-        let connection = try connect()
+    ///
+    /// - Parameter toleratingUnreachable: with a spool, `serve` may start while PostgreSQL is down (events
+    ///   are spooled until it is back): an unreachable server is then returned as a warning, not thrown.
+    ///   A reachable server without the schema is still refused.
+    @discardableResult
+    public func checkDatabase(toleratingUnreachable: Bool = false) throws -> String? {
+        let connection: PostgresConnection
+        do {
+            connection = try connect()
+        } catch {
+            guard toleratingUnreachable else { throw error }
+            return "\(error)"
+        }
         defer { connection.close() }
         let rows = try connection.query("SELECT to_regclass('analytics.events') IS NOT NULL AS ready")
         guard try rows.first?.bool("ready") == true else {
@@ -65,6 +76,7 @@ public struct DaemonSettings: Sendable {
         if !changed.isEmpty {
             throw SettingsError("applied migrations differ from this eventd's (\(changed.joined(separator: ", "))): run `eventd migrate --status`")
         }
+        return nil
     }
 
     /// `log.level` as a value a config reload can replace; hand it to `logHandlerFactory(liveLevel:)` and

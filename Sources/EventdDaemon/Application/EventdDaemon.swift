@@ -43,6 +43,8 @@ public struct EventdDaemon: Sendable {
     ///     socket is inherited uses it instead of its `listen` address, and is on even without one.
     ///   - reloadConfig: reads the config again on SIGHUP; nil: no reload (SIGHUP keeps its default).
     ///   - logLevel: the level every log handler reads (`ReloadableLogHandler`), set by a reload.
+    /// - Throws: `SpoolError` when `[spool]` is configured and its directory cannot be opened or is
+    ///   locked by another eventd.
     public static func build(
         config: EventdConfig,
         databaseURL: String?,
@@ -54,7 +56,7 @@ public struct EventdDaemon: Sendable {
         systemd: SystemdEnvironment = SystemdEnvironment(),
         reloadConfig: (@Sendable () throws -> EventdConfig)? = nil,
         logLevel: LiveValue<Logger.Level>? = nil
-    ) -> EventdDaemon {
+    ) throws -> EventdDaemon {
         let metrics = EventdMetrics(factory: metricsFactory)
         let health = DaemonHealth()
         let ring = IngestRing(capacity: config.ring.capacity, byteLimit: config.ring.maxBytes)
@@ -66,6 +68,10 @@ public struct EventdDaemon: Sendable {
             logger: logger
         )
         let applicationName = config.database.applicationName
+        // The spool is opened (and what a previous run left is scanned) before anything listens.
+        let spool = try SpoolSettings(config.spool).map {
+            try Spool.open(settings: $0, logger: logger, metrics: SpoolMetrics(factory: metricsFactory))
+        }
         let loader = LoaderService(
             ring: ring,
             pool: pool,
@@ -80,6 +86,7 @@ public struct EventdDaemon: Sendable {
             metrics: metrics,
             health: health,
             logger: logger,
+            spool: spool,
             connect: { try PostgresConnection.connect(url: databaseURL, applicationName: applicationName) }
         )
 

@@ -39,6 +39,13 @@ extension EventdConfig {
                     "\(ConfigDuration.format(loader.retryMax)) is shorter than loader.retry_initial "
                         + "(\(ConfigDuration.format(loader.retryInitial)))")
 
+        if spool.isEnabled {
+            try check(spool.segmentBytes, atLeast: 4_096, "spool.segment_bytes")
+            try require(spool.maxBytes >= spool.segmentBytes, "spool.max_bytes",
+                        "\(spool.maxBytes) is smaller than spool.segment_bytes (\(spool.segmentBytes))")
+            try check(spool.fsyncInterval, positive: "spool.fsync_interval")
+        }
+
         try validateListener(admin.listen, "admin.listen")
 
         try check(rollup.interval, positive: "rollup.interval")

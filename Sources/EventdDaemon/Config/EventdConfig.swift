@@ -18,6 +18,8 @@ public struct EventdConfig: Sendable, Equatable {
     public var ring: RingConfig = RingConfig()
     /// `[loader]`: COPY batching and retry.
     public var loader: LoaderConfig = LoaderConfig()
+    /// `[spool]`: the disk spool for PostgreSQL outages; off by default.
+    public var spool: SpoolConfig = SpoolConfig()
     /// `[admin]`: metrics and health endpoint.
     public var admin: AdminConfig = AdminConfig()
     /// `[rollup]`: periodic aggregation.

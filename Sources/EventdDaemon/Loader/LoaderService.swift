@@ -11,6 +11,15 @@ import ServiceLifecycle
 /// or an event loop. On graceful shutdown the ring is closed (the sources have already stopped,
 /// since they are listed after the loader), the loop commits what is left and the service returns;
 /// if PostgreSQL stays away past `drainTimeout`, the remaining events are counted as dropped and logged.
+///
+/// With a disk spool (`[spool]`), cuts that PostgreSQL cannot take go to the spool instead and are
+/// replayed later (`LoaderService+Spool.swift`, policy in `SpoolRouting`); at shutdown, what PostgreSQL
+/// cannot take is spooled rather than dropped.
+///
+/// Confirmations: this loop is the only caller of `IngestBatch.complete`, and calls it with
+/// `.committed` only after COMMIT returned, with `.spooled` only after `Spool.append` returned (the
+/// record is durable per `spool.fsync`), and with `.failed` otherwise. Senders (TCP acks, HTTP 2xx)
+/// answer from that call, so nothing is confirmed that is neither in PostgreSQL nor in the spool.
 public final class LoaderService: Service, @unchecked Sendable {
     public struct Settings: Sendable {
         public var batchRows: Int
@@ -32,25 +41,36 @@ public final class LoaderService: Service, @unchecked Sendable {
         }
     }
 
-    private let ring: IngestRing
-    private let pool: BatchPool
+    let ring: IngestRing
+    let pool: BatchPool
     /// Replaced by a config reload (`update(_:)`); read once per COPY batch.
-    private let liveSettings: LiveValue<Settings>
-    private var settings: Settings { liveSettings.value }
-    private let loader: CopyLoader
-    private let metrics: EventdMetrics
-    private let health: DaemonHealth
-    private let logger: Logger
-    private let clock = ContinuousClock()
+    let liveSettings: LiveValue<Settings>
+    var settings: Settings { liveSettings.value }
+    let loader: CopyLoader
+    let metrics: EventdMetrics
+    let health: DaemonHealth
+    let logger: Logger
+    let clock = ContinuousClock()
+    /// The disk spool, if configured; touched only by the loader thread.
+    let spool: Spool?
+    var routing: SpoolRouting
+    var probeBackoff: Backoff
+    /// Whether the last spool append failed (logged once per episode, not per retry).
+    var spoolRefusing = false
+    var lastPublish: ContinuousClock.Instant
 
-    public init(ring: IngestRing, pool: BatchPool, settings: Settings, metrics: EventdMetrics, health: DaemonHealth,
-                logger: Logger, connect: @escaping @Sendable () throws -> PostgresConnection) {
+    init(ring: IngestRing, pool: BatchPool, settings: Settings, metrics: EventdMetrics, health: DaemonHealth,
+         logger: Logger, spool: Spool?, connect: @escaping @Sendable () throws -> PostgresConnection) {
         self.ring = ring
         self.pool = pool
         self.liveSettings = LiveValue(settings)
         self.metrics = metrics
         self.health = health
         self.logger = logger
+        self.spool = spool
+        self.routing = SpoolRouting(divertAfter: spool?.settings.divertAfter ?? .seconds(0))
+        self.probeBackoff = Backoff(initial: settings.retryInitial, maximum: settings.retryMax)
+        self.lastPublish = clock.now
         self.loader = CopyLoader(logger: logger, connect: connect)
     }
 
@@ -63,6 +83,13 @@ public final class LoaderService: Service, @unchecked Sendable {
         settings.retryInitial = loader.retryInitial
         settings.retryMax = loader.retryMax
         liveSettings.set(settings)
+    }
+
+    public convenience init(ring: IngestRing, pool: BatchPool, settings: Settings, metrics: EventdMetrics,
+                            health: DaemonHealth, logger: Logger,
+                            connect: @escaping @Sendable () throws -> PostgresConnection) {
+        self.init(ring: ring, pool: pool, settings: settings, metrics: metrics, health: health, logger: logger,
+                  spool: nil, connect: connect)
     }
 
     public func run() async throws {
@@ -90,13 +117,20 @@ public final class LoaderService: Service, @unchecked Sendable {
         }
         var cutter = makeCutter()
         var pending: [IngestBatch] = []
+        // With a spool to replay, a replay chunk gets the turn after each live cut (see SpoolRouting).
+        var replayTurn = false
         func flushPending() {
-            flush(pending)
+            deliver(pending)
             for batch in pending { pool.recycle(batch) }
             pending.removeAll(keepingCapacity: true)
             cutter = makeCutter()
+            replayTurn = true
         }
         while true {
+            if replayTurn, let spool {
+                replayTurn = false
+                if routing.shouldReplay(spoolEmpty: spool.isEmpty) { replayChunk(from: spool) }
+            }
             if let batch = ring.tryPop() {
                 pending.append(batch)
                 cutter.add(rows: max(1, batch.events.rowCount), at: clock.now)
@@ -109,13 +143,21 @@ public final class LoaderService: Service, @unchecked Sendable {
                 flushPending()
                 continue
             }
-            let timeout = cutter.deadline.map { $0 - now } ?? .seconds(1)
+            var timeout = cutter.deadline.map { $0 - now } ?? .seconds(1)
+            if spool != nil {
+                if spoolHousekeeping(at: now, idle: pending.isEmpty) {
+                    replayTurn = true
+                    continue
+                }
+                if let wake = routing.wakeUpAt { timeout = max(.zero, min(timeout, wake - now)) }
+            }
             if ring.waitForElements(timeout: timeout) == .closed {
                 // Closed, and everything pushed before the close has been popped.
                 if !pending.isEmpty { flushPending() }
                 break
             }
         }
+        spool?.close()
         if settings.sink == .postgres { loader.disconnect() }
         health.setDatabaseConnected(false)
         logger.info("loader stopped; the ring is drained")
@@ -132,7 +174,18 @@ public final class LoaderService: Service, @unchecked Sendable {
             metrics.postgresConnected.record(1)
         } catch {
             logger.warning("PostgreSQL is not reachable yet; retrying in the background", metadata: [LogKey.error: "\(error)"])
+            if spool != nil { routing.databaseFailed(at: clock.now, probeDelay: probeBackoff.nextDelay()) }
         }
+    }
+
+    /// Hands a cut to PostgreSQL, or — with a spool, when `SpoolRouting` says so — to the spool.
+    private func deliver(_ batches: [IngestBatch]) {
+        if spool != nil {
+            let now = clock.now
+            routing.observeRing(behind: ringIsBehind, at: now)
+            if routing.route(at: now) == .spool, spoolCut(batches) { return }
+        }
+        flush(batches)
     }
 
     /// Commits `batches`, retrying across reconnects until it succeeds or the shutdown drain
@@ -154,6 +207,8 @@ public final class LoaderService: Service, @unchecked Sendable {
                 }
                 health.setDatabaseConnected(true)
                 metrics.postgresConnected.record(1)
+                routing.copySucceeded()
+                probeBackoff.reset()
                 record(report, batches: batches, took: clock.now - started)
                 complete(batches, with: report)
                 return
@@ -163,6 +218,15 @@ public final class LoaderService: Service, @unchecked Sendable {
                 metrics.postgresReconnects.increment()
                 metrics.ringDepth.record(ring.approximateCount)
                 metrics.ringBytes.record(ring.approximateByteCount)
+                if spool != nil {
+                    // Past `divert_after` (or at shutdown), the cut goes to the spool and its senders are
+                    // confirmed from there; if the spool is full it stays here and is retried.
+                    let now = clock.now
+                    if routing.copyFailed(at: now) == .spool || ring.isClosed, spoolCut(batches) {
+                        routing.databaseFailed(at: now, probeDelay: probeBackoff.nextDelay())
+                        return
+                    }
+                }
                 if ring.isClosed {
                     let deadline = giveUpAt ?? clock.now + settings.drainTimeout
                     giveUpAt = deadline
@@ -190,7 +254,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         complete(batches, with: LoadReport(inserted: rows, duplicates: 0, refused: []))
     }
 
-    private func record(_ report: LoadReport, batches: [IngestBatch], took: Duration) {
+    func record(_ report: LoadReport, batches: [IngestBatch], took: Duration) {
         health.recordCommitted(inserted: report.inserted, duplicates: report.duplicates)
         metrics.rowsCommitted.increment(by: report.inserted)
         metrics.rowsDuplicate.increment(by: report.duplicates)

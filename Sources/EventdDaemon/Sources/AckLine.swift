@@ -3,7 +3,9 @@ import EventdCore
 /// Renders the one-line JSON acknowledgement a TCP sender in ack mode gets for each line:
 /// `{"ack":N,"accepted":A,"rejected":R,"errors":[{"index":i,"messageId":"…","reason":"…"}]}`
 /// — or, when nothing could be committed, `{"ack":N,"accepted":0,"rejected":0,"failed":"…"}` so the
-/// sender knows to resend (resends are deduplicated by event id).
+/// sender knows to resend (resends are deduplicated by event id). Events held in the disk spool while
+/// PostgreSQL is away are acknowledged like committed ones, with `"spooled":true` added: they are
+/// durable and will be loaded when PostgreSQL is back.
 enum AckLine {
     static func render(sequence: Int, outcome: BatchOutcome, batch: IngestBatch) -> [UInt8] {
         var json = JSONWriter()
@@ -13,6 +15,15 @@ enum AckLine {
         case .failed(let reason):
             json.raw(",\"accepted\":0,\"rejected\":0,\"failed\":")
             json.string(reason)
+        case .spooled:
+            let rejected = batch.decodeRejections.count
+            json.raw(",\"accepted\":")
+            json.number(max(0, batch.received - rejected))
+            json.raw(",\"rejected\":")
+            json.number(rejected)
+            json.raw(",\"spooled\":true,\"errors\":[")
+            appendErrors(&json, batch.decodeRejections, refusedByDatabase: [])
+            json.raw("]")
         case .committed(let refusedByDatabase):
             let rejected = batch.decodeRejections.count + refusedByDatabase.count
             json.raw(",\"accepted\":")
@@ -20,36 +31,40 @@ enum AckLine {
             json.raw(",\"rejected\":")
             json.number(rejected)
             json.raw(",\"errors\":[")
-            var first = true
-            for rejection in batch.decodeRejections {
-                if !first { json.raw(",") }
-                first = false
-                json.raw("{")
-                if let index = rejection.index {
-                    json.raw("\"index\":")
-                    json.number(index)
-                    json.raw(",")
-                }
-                if let id = rejection.messageId {
-                    json.raw("\"messageId\":")
-                    json.string(id)
-                    json.raw(",")
-                }
-                json.raw("\"reason\":")
-                json.string(rejection.reason.rawValue)
-                json.raw("}")
-            }
-            for message in refusedByDatabase {
-                if !first { json.raw(",") }
-                first = false
-                json.raw("{\"reason\":\"rejected_by_database\",\"detail\":")
-                json.string(message)
-                json.raw("}")
-            }
+            appendErrors(&json, batch.decodeRejections, refusedByDatabase: refusedByDatabase)
             json.raw("]")
         }
         json.raw("}\n")
         return json.bytes
+    }
+
+    private static func appendErrors(_ json: inout JSONWriter, _ rejections: [Rejection], refusedByDatabase: [String]) {
+        var first = true
+        for rejection in rejections {
+            if !first { json.raw(",") }
+            first = false
+            json.raw("{")
+            if let index = rejection.index {
+                json.raw("\"index\":")
+                json.number(index)
+                json.raw(",")
+            }
+            if let id = rejection.messageId {
+                json.raw("\"messageId\":")
+                json.string(id)
+                json.raw(",")
+            }
+            json.raw("\"reason\":")
+            json.string(rejection.reason.rawValue)
+            json.raw("}")
+        }
+        for message in refusedByDatabase {
+            if !first { json.raw(",") }
+            first = false
+            json.raw("{\"reason\":\"rejected_by_database\",\"detail\":")
+            json.string(message)
+            json.raw("}")
+        }
     }
 }
 

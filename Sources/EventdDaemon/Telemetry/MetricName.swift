@@ -24,6 +24,16 @@ enum MetricName {
     static let jobRuns = "eventd_job_runs_total"                          // label: job (rollup, maintenance.*)
     static let jobFailures = "eventd_job_failures_total"                  // label: job
     static let jobSeconds = "eventd_job_duration_seconds"                 // label: job
+    // The disk spool (`[spool]`): depth is what is not yet replayed into PostgreSQL.
+    static let spoolBytes = "eventd_spool_bytes"                           // record bytes awaiting replay
+    static let spoolRecords = "eventd_spool_records"                       // records (batches) awaiting replay
+    static let spoolOldestAge = "eventd_spool_oldest_record_age_seconds"   // 0 when empty
+    static let spoolDiskBytes = "eventd_spool_disk_bytes"                  // segment files on disk (vs max_bytes)
+    static let spoolEventsSpooled = "eventd_spool_events_written_total"    // events confirmed from the spool
+    static let spoolEventsReplayed = "eventd_spool_events_replayed_total"
+    static let spoolFull = "eventd_spool_full_total"                       // appends refused: max_bytes or ENOSPC
+    static let spoolQuarantined = "eventd_spool_quarantined_total"         // torn/corrupt spans moved aside
+    static let spoolQuarantinedBytes = "eventd_spool_quarantined_bytes_total"
 }
 
 /// Log metadata keys, named in one place.
@@ -40,4 +50,8 @@ enum LogKey {
     static let socket = "socket"
     static let applied = "applied"
     static let restartNeeded = "restart_needed"
+    static let segment = "segment"
+    static let offset = "offset"
+    static let bytes = "bytes"
+    static let path = "path"
 }

@@ -37,7 +37,7 @@ final class HTTPTestDaemon: Sendable {
         var logger = Logger(label: "eventd-http-test")
         logger.logLevel = .critical
         let metrics = TestMetrics()
-        let daemon = EventdDaemon.build(config: config, databaseURL: databaseURL, logger: logger,
+        let daemon = try EventdDaemon.build(config: config, databaseURL: databaseURL, logger: logger,
                                         metricsFactory: metrics, renderMetrics: nil, httpSettings: settings)
         let group = daemon.serviceGroup(logger: logger, signals: false)
         let task = Task { try await group.run() }

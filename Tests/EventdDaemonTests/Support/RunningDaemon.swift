@@ -18,11 +18,20 @@ final class RunningDaemon: Sendable {
         udp: Bool = true,
         systemd: SystemdEnvironment = SystemdEnvironment(),
         reloadingFrom file: TemporaryConfigFile? = nil,
+        http: Bool = false,
+        waitForDatabase: Bool = true,
         configure: (inout EventdConfig) -> Void = { _ in }
     ) async throws -> RunningDaemon {
         var config = EventdConfig()
         if tcp { config.sources.tcp.listen = ListenAddress(host: "127.0.0.1", port: 0) }
         if udp { config.sources.udp.listen = ListenAddress(host: "127.0.0.1", port: 0) }
+        if http {
+            // Keyless and unlimited: these tests are about delivery, not the HTTP source's own rules.
+            config.sources.http.listen = ListenAddress(host: "127.0.0.1", port: 0)
+            config.sources.http.requireWriteKey = false
+            config.sources.http.rateLimit.perIPPerSecond = 0
+            config.sources.http.rateLimit.perKeyPerSecond = 0
+        }
         config.loader.batchDelay = .milliseconds(20)
         config.loader.retryInitial = .milliseconds(20)
         config.loader.retryMax = .milliseconds(200)
@@ -30,13 +39,13 @@ final class RunningDaemon: Sendable {
         var logger = Logger(label: "eventd-test")
         logger.logLevel = .notice
         let metrics = TestMetrics()
-        let daemon = EventdDaemon.build(config: config, databaseURL: database.url, logger: logger,
-                                        metricsFactory: metrics, renderMetrics: nil,
-                                        systemd: systemd, reloadConfig: file?.load)
+        let daemon = try EventdDaemon.build(config: config, databaseURL: database.url, logger: logger,
+                                            metricsFactory: metrics, renderMetrics: nil,
+                                            systemd: systemd, reloadConfig: file?.load)
         let group = daemon.serviceGroup(logger: logger, signals: false)
         let task = Task { try await group.run() }
         let running = RunningDaemon(daemon: daemon, metrics: metrics, group: group, task: task)
-        try await running.waitUntilListening(tcp: tcp, udp: udp)
+        try await running.waitUntilListening(tcp: tcp, udp: udp, http: http, database: waitForDatabase)
         return running
     }
 
@@ -51,14 +60,16 @@ final class RunningDaemon: Sendable {
     var udpPort: Int { daemon.udp?.localAddress?.port ?? 0 }
     var httpPort: Int { daemon.http?.localAddress?.port ?? 0 }
 
-    private func waitUntilListening(tcp: Bool, udp: Bool) async throws {
+    private func waitUntilListening(tcp: Bool, udp: Bool, http: Bool, database: Bool) async throws {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(10)
         while clock.now < deadline {
             let tcpReady = !tcp || daemon.tcp?.localAddress != nil
             let udpReady = !udp || daemon.udp?.localAddress != nil
-            // Ready: every listener built (configured or inherited) is open and PostgreSQL is connected.
-            if tcpReady && udpReady && daemon.health.readiness.ready { return }
+            let httpReady = !http || daemon.http?.localAddress != nil
+            // Ready: every listener built (configured or inherited) is open and, unless the test runs
+            // with PostgreSQL down on purpose, PostgreSQL is connected.
+            if tcpReady && udpReady && httpReady && (!database || daemon.health.readiness.ready) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw TestSetupError("eventd did not start listening within 10 s")

@@ -49,6 +49,13 @@ enum ConfigSchema {
         .init("loader.retry_initial", \.loader.retryInitial, .duration),
         .init("loader.retry_max", \.loader.retryMax, .duration),
 
+        .init("spool.directory", \.spool.directory, .optionalString),
+        .init("spool.max_bytes", \.spool.maxBytes, .bytes),
+        .init("spool.segment_bytes", \.spool.segmentBytes, .bytes),
+        .init("spool.fsync", \.spool.fsync, configEnumCodec(SpoolFsyncPolicy.self)),
+        .init("spool.fsync_interval", \.spool.fsyncInterval, .duration),
+        .init("spool.divert_after", \.spool.divertAfter, .duration),
+
         .init("admin.listen", \.admin.listen, .listen),
 
         .init("rollup.enabled", \.rollup.enabled, .bool),

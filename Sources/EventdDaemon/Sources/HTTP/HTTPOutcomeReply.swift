@@ -9,6 +9,8 @@ import NIOHTTP1
 ///   naming each refused event by `index` (in the batch), `messageId` and `reason`.
 /// - None landed and some were refused: `400` with `{"success":false,…}` and the same errors; the
 ///   refusals are in analytics.rejected_events. When the whole body was refused for its size: `413`.
+/// - The events are durable in eventd's disk spool (PostgreSQL is away): answered as if committed —
+///   they will be loaded when PostgreSQL is back.
 /// - Nothing could be committed (PostgreSQL unreachable at shutdown): `503` with `Retry-After`;
 ///   resending is safe, events with the same id are stored once.
 enum HTTPOutcomeReply {
@@ -32,6 +34,8 @@ enum HTTPOutcomeReply {
         case .failed(let reason):
             return .failure(.serviceUnavailable, .unavailable, "Nothing was stored: \(reason). Resending is safe.",
                             retryAfter: retryAfterUnavailable)
+        case .spooled:
+            return afterCommit(.committed(refusedByDatabase: []), received: received, rejections: rejections)
         case .committed(let refusedByDatabase):
             let accepted = max(0, received - rejections.count - refusedByDatabase.count)
             if rejections.isEmpty, refusedByDatabase.isEmpty { return .success }

@@ -1,0 +1,99 @@
+@testable import EventdDaemon
+import EventdCore
+import Foundation
+import MetricsTestKit
+import Testing
+
+/// The spool's files: records come back in order, survive a reopen, and bad bytes are quarantined
+/// without stopping replay; the size bound refuses cleanly.
+@Suite struct SpoolFileTests {
+    @Test func recordsComeBackInOrderAcrossSegmentsAndSegmentsAreDeletedOnceReplayed() throws {
+        let directory = TemporarySpoolDirectory()
+        defer { directory.remove() }
+        let spool = try directory.open(directory.settings(segmentBytes: 4_096))
+        for i in 0..<20 { try spool.append([spoolTestBatch("b\(i)", rows: 5, rejections: 1)]) }
+        #expect(directory.segmentFiles().count >= 2, "small segments rotate")
+        #expect(spool.pendingRecords == 20)
+        let names = try drainSpool(spool)
+        #expect(names == (0..<20).flatMap { i in (0..<5).map { "b\(i)-\($0)" } })
+        #expect(spool.isEmpty && spool.pendingBytes == 0)
+        #expect(directory.segmentFiles().isEmpty, "replayed segments are deleted")
+    }
+
+    @Test func reopenedSpoolResumesAfterTheLastCommittedChunk() throws {
+        let directory = TemporarySpoolDirectory()
+        defer { directory.remove() }
+        var spool: Spool? = try directory.open()
+        for i in 0..<4 { try spool!.append([spoolTestBatch("r\(i)", rows: 7)]) }
+        let pool = BatchPool()
+        let first = try #require(try spool!.readChunk(maxRows: 7, pool: pool))
+        try spool!.commit(first)
+        spool!.close()
+        spool = nil
+
+        let reopened = try directory.open()
+        #expect(reopened.pendingRecords == 3)
+        #expect(try drainSpool(reopened) == (1..<4).flatMap { i in (0..<7).map { "r\(i)-\($0)" } })
+        // Appends after a restart go to a new segment, never after a previous run's (possibly torn) tail.
+        try reopened.append([spoolTestBatch("late", rows: 1)])
+        #expect(try drainSpool(reopened) == ["late-0"])
+    }
+
+    @Test func tornTailAndCorruptRecordAreQuarantinedAndTheRestReplays() throws {
+        let directory = TemporarySpoolDirectory()
+        defer { directory.remove() }
+        let metrics = TestMetrics()
+        var spool: Spool? = try directory.open()
+        for i in 0..<3 { try spool!.append([spoolTestBatch("c\(i)", rows: 3)]) }
+        spool!.close()
+        spool = nil
+        let segment = directory.path + "/" + directory.segmentFiles()[0]
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: segment)))
+        let recordSize = bytes.count / 3
+        bytes[recordSize + 40] ^= 0xFF                          // flip a byte in the second record
+        bytes += [0x45, 0x53, 0x50, 0x31, 0x00, 0x10, 0x00]     // a torn header at the end (a crash mid-write)
+        try Data(bytes).write(to: URL(fileURLWithPath: segment))
+
+        let status = try SpoolOperations.status(settings: directory.settings(), logger: .init(label: "t"))
+        #expect(status.records == 2 && status.invalidSpans == 2)
+
+        let reopened = try directory.open(metrics: SpoolMetrics(factory: metrics))
+        #expect(try drainSpool(reopened) == ["c0-0", "c0-1", "c0-2", "c2-0", "c2-1", "c2-2"])
+        #expect(directory.quarantineFiles().count == 2)
+        #expect(try metrics.expectCounter(MetricName.spoolQuarantined).totalValue == 2)
+        #expect(try metrics.expectCounter(MetricName.spoolQuarantinedBytes).totalValue == Int64(recordSize + 7))
+    }
+
+    @Test func appendPastMaxBytesIsRefusedWholeAndLeavesNothingBehind() throws {
+        let directory = TemporarySpoolDirectory()
+        defer { directory.remove() }
+        let spool = try directory.open(directory.settings(maxBytes: 8_192, segmentBytes: 4_096))
+        var accepted = 0
+        var refusal: SpoolError?
+        for i in 0..<100 {
+            do {
+                try spool.append([spoolTestBatch("f\(i)", rows: 10), spoolTestBatch("g\(i)", rows: 10)])
+                accepted += 1
+            } catch {
+                refusal = error
+                break
+            }
+        }
+        #expect(refusal?.code == .full)
+        #expect(accepted > 0)
+        #expect(spool.diskBytes <= 8_192)
+        #expect(spool.pendingRecords == accepted * 2)
+        #expect(try drainSpool(spool).count == accepted * 20)
+        try spool.append([spoolTestBatch("after", rows: 1)])  // replay gave the space back
+    }
+
+    @Test func secondOpenOfALockedSpoolIsRefused() throws {
+        let directory = TemporarySpoolDirectory()
+        defer { directory.remove() }
+        let spool = try directory.open()
+        #expect(throws: SpoolError.self) { try directory.open() }
+        #expect(Spool.isLocked(directory: directory.path))
+        spool.close()
+        #expect(!Spool.isLocked(directory: directory.path))
+    }
+}

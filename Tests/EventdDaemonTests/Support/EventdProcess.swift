@@ -1,0 +1,118 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `eventd serve` as a separate process (the binary next to the test bundle, or `EVENTD_BINARY`),
+/// for faults the in-process daemon cannot show: `kill -9`, and RSS / descriptor counts over time.
+final class EventdProcess {
+    let tcpPort: Int
+    let configPath: String
+    let logPath: String
+    private let process: Process
+
+    /// The `eventd` executable: `EVENTD_BINARY`, else next to this test bundle in `.build/<config>/`.
+    static func binary() throws -> String {
+        if let path = ProcessInfo.processInfo.environment["EVENTD_BINARY"] { return path }
+        let bundle = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let path = bundle.appendingPathComponent("eventd").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSetupError("no eventd executable at \(path): run `swift build --build-tests` (or set EVENTD_BINARY)")
+        }
+        return path
+    }
+
+    /// Writes a config for `databaseURL` and `spoolDirectory` (plus `extra` TOML) and starts eventd on
+    /// free loopback ports; returns once its TCP listener accepts connections.
+    static func start(databaseURL: String, spoolDirectory: String?, tcpPort: Int? = nil,
+                      extra: String = "", workDirectory: String, wrapper: [String] = []) throws -> EventdProcess {
+        let tcp = try tcpPort ?? freeLoopbackPort()
+        let admin = try freeLoopbackPort()
+        let configPath = workDirectory + "/eventd-\(tcp).toml"
+        let spool = spoolDirectory.map { "[spool]\ndirectory = \"\($0)\"\ndivert_after = \"300ms\"\n" } ?? ""
+        let toml = """
+            [database]
+            url = "\(databaseURL)"
+            [sources.tcp]
+            listen = "127.0.0.1:\(tcp)"
+            [loader]
+            batch_delay = "20ms"
+            retry_initial = "20ms"
+            retry_max = "200ms"
+            [admin]
+            listen = "127.0.0.1:\(admin)"
+            [rollup]
+            enabled = false
+            [maintenance]
+            enabled = false
+            [log]
+            level = "notice"
+            \(spool)
+            \(extra)
+            """
+        try toml.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let logPath = workDirectory + "/eventd-\(tcp).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        let process = Process()
+        let command = wrapper + [try binary(), "serve", "--config", configPath]
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let started = EventdProcess(tcpPort: tcp, configPath: configPath, logPath: logPath, process: process)
+        try started.waitUntilListening()
+        return started
+    }
+
+    private init(tcpPort: Int, configPath: String, logPath: String, process: Process) {
+        self.tcpPort = tcpPort
+        self.configPath = configPath
+        self.logPath = logPath
+        self.process = process
+    }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    private func waitUntilListening() throws {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if !process.isRunning { throw TestSetupError("eventd exited at start; its log: \(log)") }
+            if (try? LineClient(port: tcpPort)) != nil { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw TestSetupError("eventd did not listen on 127.0.0.1:\(tcpPort) within 20 s; its log: \(log)")
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// `kill -9`: no shutdown, no drain, no fsync.
+    func kill9() {
+        Glibc.kill(pid, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// SIGTERM, and waits for the graceful exit; returns the exit status.
+    @discardableResult
+    func terminate() -> Int32 {
+        Glibc.kill(pid, SIGTERM)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Resident set size in KiB, from /proc.
+    func residentKiB() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+    }
+
+    /// Open file descriptors, from /proc.
+    func openDescriptors() -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).count
+    }
+}
