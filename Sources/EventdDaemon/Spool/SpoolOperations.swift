@@ -65,7 +65,7 @@ public enum SpoolOperations {
         defer { spool.close() }
         let loader = CopyLoader(logger: logger, connect: connect)
         defer { loader.disconnect() }
-        let pool = BatchPool(capacity: 16)
+        let pool = BatchPool(maxPooledBytes: 1 << 20)
         var report = SpoolReplayReport()
         while let chunk = try spool.readChunk(maxRows: batchRows, pool: pool) {
             let loaded = try loader.load(chunk.batches)
