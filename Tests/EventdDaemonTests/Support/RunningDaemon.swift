@@ -16,6 +16,7 @@ final class RunningDaemon: Sendable {
         database: TestDatabase,
         tcp: Bool = true,
         udp: Bool = true,
+        sink: LoaderSink = .postgres,
         configure: (inout EventdConfig) -> Void = { _ in }
     ) async throws -> RunningDaemon {
         var config = EventdConfig()
@@ -29,7 +30,7 @@ final class RunningDaemon: Sendable {
         logger.logLevel = .notice
         let metrics = TestMetrics()
         let daemon = EventdDaemon.build(config: config, databaseURL: database.url, logger: logger,
-                                        metricsFactory: metrics, renderMetrics: nil)
+                                        metricsFactory: metrics, renderMetrics: nil, sink: sink)
         let group = daemon.serviceGroup(logger: logger, signals: false)
         let task = Task { try await group.run() }
         let running = RunningDaemon(daemon: daemon, metrics: metrics, group: group, task: task)
