@@ -353,6 +353,7 @@ def main():
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--connections", type=int, default=2)
     p.add_argument("--settings", default="")
+    p.add_argument("--http-connections", type=int, default=32)
     args = p.parse_args()
     args.duration = args.duration or (4 if args.smoke else 30)
     args.ceiling_rows = args.ceiling_rows or (20_000 if args.smoke else 1_000_000)
@@ -400,11 +401,15 @@ def main():
         phases.append(run_load_phase("udp-max", args, pg, daemon, "udp",
                                      ["--duration", str(D), "--batch", udp_batch, "--connections", str(C)]))
         # 6. HTTP (Segment /v1/batch), when this eventd has the HTTP source.
+        # Each request waits for its commit (200 = committed), so one connection carries at most
+        # batch / (batch_delay + COPY) ≈ 100 / 60 ms; 32 keep-alive connections, like a fleet of
+        # server-side SDKs, are needed to reach the ceiling.
         if http_available:
             phases.append(run_load_phase("http-max", args, pg, daemon, "http",
-                                         ["--duration", str(D), "--batch", str(B), "--connections", "4"]))
+                                         ["--duration", str(D), "--batch", str(B), "--connections", str(args.http_connections)]))
             phases.append(run_load_phase("http-half", args, pg, daemon, "http",
-                                         ["--duration", str(D), "--batch", str(B), "--connections", "4", "--rate", str(half)]))
+                                         ["--duration", str(D), "--batch", str(B), "--connections", str(args.http_connections),
+                                          "--rate", str(half)]))
         else:
             results["http"] = "skipped: this eventd has no --http option (HTTP source not merged yet)"
             log(results["http"])
