@@ -53,6 +53,7 @@ let package = Package(
                 .embedInCode("SQL/004_functions_triggers.sql"),
                 .embedInCode("SQL/005_seed_data.sql"),
                 .embedInCode("SQL/006_rollups.sql"),
+                .embedInCode("SQL/007_lead_email_lookup.sql"),
             ]
         ),
         .target(

@@ -57,8 +57,15 @@ if [ -z "$URL" ]; then
     "${AS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
     "${AS[@]}" cp "$ROOT/Config/postgresql.bench.conf" "$PGDIR/data/postgresql.bench.conf"
     echo "include 'postgresql.bench.conf'" | "${AS[@]}" tee -a "$PGDIR/data/postgresql.conf" >/dev/null
-    "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w \
-        -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1" start >/dev/null
+    # Retried: on a shared machine another program's outgoing connection can briefly hold the port
+    # as its ephemeral source port ("Address already in use").
+    for attempt in 1 2 3 4 5 6; do
+        "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w \
+            -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1" start >/dev/null && break
+        if [ "$attempt" = 6 ]; then tail -20 "$PGDIR/log" >&2; exit 1; fi
+        echo "[e2e] PostgreSQL did not start on port $PGPORT (attempt $attempt); retrying" >&2
+        sleep 5
+    done
     URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
     PGPID="$(head -1 "$PGDIR/data/postmaster.pid")"
     echo "[e2e] fresh PostgreSQL on port $PGPORT (pid $PGPID, data $PGDIR/data, settings Config/postgresql.bench.conf)" >&2

@@ -3,7 +3,8 @@
 # PostgreSQL and one short pass of every microbenchmark. Fails only when the harness itself breaks
 # (a build error, a crash, a phase that loses events it should not); never on timings.
 #
-#   Benchmarks/smoke.sh            # ~2-3 minutes on 2 cores once the packages are built
+#   Benchmarks/smoke.sh            # ~2 minutes on 2 cores once built (104 s measured); a cold build of
+#                                  # eventd (release) and package-benchmark adds ~4-5 minutes
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 OUT="$HERE/results/smoke-$(date +%Y%m%d-%H%M%S)"

@@ -20,7 +20,7 @@ def psql(url, sql=None, file=None, variables=(), timeout=7200):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=timeout).stdout.strip()
 
 
-def build(url, events, leads, chunk):
+def build(url, events, leads, chunk, rollups):
     have_leads = int(psql(url, "SELECT count(*) FROM marketing.leads WHERE email LIKE 'lead%@company%.example.com'"))
     have_events = int(psql(url, "SELECT count(*) FROM analytics.events WHERE source_key = 'bench'"))
     timings = {}
@@ -41,7 +41,8 @@ def build(url, events, leads, chunk):
                  variables=[("from", start), ("to", min(events, start + chunk - 1)), ("total", events)])
             log(f"  events {min(events, start + chunk - 1)}/{events} ({time.time() - t:.0f} s)")
         timings["events_s"] = round(time.time() - t, 1)
-        timings["rollups"] = build_rollups(url)
+    if have_events < events or int(psql(url, "SELECT count(*) FROM analytics.event_aggregations")) == 0:
+        timings["rollups"] = build_rollups(url, events, rollups)
     log("VACUUM ANALYZE")
     t = time.time()
     psql(url, "VACUUM (ANALYZE) marketing.leads, onboarding.sessions, analytics.events, analytics.event_aggregations")
@@ -49,18 +50,30 @@ def build(url, events, leads, chunk):
     return timings
 
 
-def build_rollups(url):
-    """The rollup builder that exists in this schema: analytics.run_rollups() (rollup service
-    migration) or process_pending_events() (004), recomputing every bucket from the events."""
+def build_rollups(url, events, mode):
+    """Fills analytics.event_aggregations. `function`: the rollup builder this schema has,
+    analytics.run_rollups() (rollup service migration) or process_pending_events() (004), which
+    recompute every touched bucket; `backfill` (default above 1M events): rollups-backfill.sql, the
+    same groups set-based, because process_pending_events() did not finish a 10M-event backfill in
+    11 minutes here (it is built for incremental deltas)."""
     t = time.time()
-    if psql(url, "SELECT to_regproc('analytics.run_rollups') IS NOT NULL") == "t":
+    psql(url, "DELETE FROM analytics.event_aggregations")
+    psql(url, "DELETE FROM eventd.rollup_state WHERE name = 'analytics.event_aggregations'")
+    if mode == "auto":
+        mode = "backfill" if events > 1_000_000 else "function"
+    if mode == "backfill":
+        log("building rollups with rollups-backfill.sql")
+        psql(url, file=os.path.join(HERE, "rollups-backfill.sql"))
+        fn, out = "rollups-backfill.sql (set-based equivalent of process_pending_events)", ""
+    elif psql(url, "SELECT to_regproc('analytics.run_rollups') IS NOT NULL") == "t":
         fn = "analytics.run_rollups()"
     elif psql(url, "SELECT to_regproc('public.process_pending_events') IS NOT NULL") == "t":
         fn = "public.process_pending_events()"
     else:
         return {"function": None, "note": "no rollup function in this schema"}
-    log(f"building rollups with SELECT {fn}")
-    out = psql(url, f"SELECT {fn}")
+    if mode != "backfill":
+        log(f"building rollups with SELECT {fn}")
+        out = psql(url, f"SELECT {fn}")
     rows = int(psql(url, "SELECT count(*) FROM analytics.event_aggregations"))
     return {"function": fn, "seconds": round(time.time() - t, 1), "result": out[:300], "aggregation_rows": rows}
 
@@ -123,11 +136,12 @@ def main():
     ap.add_argument("--chunk", type=int, default=1_000_000)
     ap.add_argument("--out", required=True)
     ap.add_argument("--skip-build", action="store_true")
+    ap.add_argument("--rollups", choices=["auto", "function", "backfill"], default="auto")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     random.seed(7)
     result = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "events": args.events, "leads": args.leads,
-              "build": {} if args.skip_build else build(args.database_url, args.events, args.leads, args.chunk),
+              "build": {} if args.skip_build else build(args.database_url, args.events, args.leads, args.chunk, args.rollups),
               "counts": {t: int(psql(args.database_url, f"SELECT count(*) FROM {t}")) for t in
                          ("analytics.events", "marketing.leads", "onboarding.sessions", "analytics.event_aggregations")},
               "queries": []}

@@ -16,10 +16,12 @@ public final class BatchPool: Sendable {
     private let initialCapacity: Int
     /// Most buffer bytes the free list keeps (default 16 MiB).
     private let maxPooledBytes: Int
-    /// A batch whose buffers grew beyond this is released rather than kept (default 4 MiB).
+    /// A batch whose buffers grew beyond this is released rather than kept (default 256 KiB): the ring
+    /// counts a batch's whole buffer against its byte budget, so handing a burst's 1 MiB buffer to a
+    /// small HTTP request would fill the ring with empty capacity (seen as 503s after a UDP flood).
     private let maxBatchBytes: Int
 
-    public init(batchCapacity: Int = 64 * 1024, maxPooledBytes: Int = 16 << 20, maxBatchBytes: Int = 4 << 20) {
+    public init(batchCapacity: Int = 64 * 1024, maxPooledBytes: Int = 16 << 20, maxBatchBytes: Int = 256 << 10) {
         initialCapacity = batchCapacity
         self.maxPooledBytes = maxPooledBytes
         self.maxBatchBytes = maxBatchBytes

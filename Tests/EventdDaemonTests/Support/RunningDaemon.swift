@@ -20,6 +20,7 @@ final class RunningDaemon: Sendable {
         reloadingFrom file: TemporaryConfigFile? = nil,
         http: Bool = false,
         waitForDatabase: Bool = true,
+        sink: LoaderSink = .postgres,
         configure: (inout EventdConfig) -> Void = { _ in }
     ) async throws -> RunningDaemon {
         var config = EventdConfig()
@@ -40,7 +41,7 @@ final class RunningDaemon: Sendable {
         logger.logLevel = .notice
         let metrics = TestMetrics()
         let daemon = try EventdDaemon.build(config: config, databaseURL: database.url, logger: logger,
-                                            metricsFactory: metrics, renderMetrics: nil,
+                                            metricsFactory: metrics, renderMetrics: nil, sink: sink,
                                             systemd: systemd, reloadConfig: file?.load)
         let group = daemon.serviceGroup(logger: logger, signals: false)
         let task = Task { try await group.run() }
