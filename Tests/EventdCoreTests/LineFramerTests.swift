@@ -50,6 +50,52 @@ import Testing
         #expect(f.rejection(forOversize: 409_600).reason == .batchTooLarge)
     }
 
+    /// Frames `bytes` fed in pieces of the given sizes (the last piece takes the rest), then finishes.
+    func frames(_ bytes: [UInt8], maxLineBytes: Int, pieces: [Int] = []) -> [Out] {
+        var framer = LineFramer(maxLineBytes: maxLineBytes)
+        var out: [Out] = []
+        let sink: (LineFramer.Frame) -> Void = { f in
+            switch f {
+            case .line(let b): out.append(.line(String(decoding: b, as: UTF8.self)))
+            case .oversize(let p, let size): out.append(.oversize(prefix: p.count, size: size))
+            }
+        }
+        var offset = 0
+        for n in pieces + [bytes.count] where offset < bytes.count {
+            let end = min(bytes.count, offset + n)
+            Array(bytes[offset..<end]).withUnsafeBytes { framer.feed($0, sink) }
+            offset = end
+        }
+        framer.finish(sink)
+        return out
+    }
+
+    // Found by Tests/Fuzz (FuzzFraming): an oversize CRLF line read in pieces was reported one byte longer,
+    // with the `\r` in its dead-letter prefix, than the same line read whole.
+    @Test func reportsAnOversizeCRLFLineTheSameWhateverTheReadSizes() {
+        let input: [UInt8] = [0x03, 0x03, 0x09, 0x0D, 0x0A, 0xA0]  // the fuzzer's input, maxLineBytes 1
+        let whole = frames(input, maxLineBytes: 1)
+        #expect(whole == [.oversize(prefix: 3, size: 3), .line("\u{FFFD}")])
+        for first in 1..<input.count {
+            #expect(frames(input, maxLineBytes: 1, pieces: [first]) == whole, "first read of \(first) bytes")
+        }
+        #expect(frames(input, maxLineBytes: 1, pieces: Array(repeating: 1, count: input.count)) == whole)
+        let long = Array(String(repeating: "x", count: 9000).utf8) + [0x0D, 0x0A]
+        #expect(frames(long, maxLineBytes: 100, pieces: [50, 8950]) == [.oversize(prefix: CopyRowEncoder.maxRawBytes, size: 9000)])
+        #expect(frames(long, maxLineBytes: 100) == [.oversize(prefix: CopyRowEncoder.maxRawBytes, size: 9000)])
+    }
+
+    // Same oracle (split vs whole, Tests/Fuzz FuzzFraming), seen while fixing the case above: a whitespace-only
+    // line over the limit was skipped when read whole (blank lines are skipped) but reported as oversize when it
+    // arrived in pieces.
+    @Test func skipsABlankOversizeLineWhateverTheReadSizes() {
+        let input = Array((String(repeating: " \t\r", count: 10) + "\r\nok\n" + String(repeating: " ", count: 30)).utf8)
+        #expect(frames(input, maxLineBytes: 8) == [.line("ok")])
+        for first in [1, 5, 9, 31, 33] {
+            #expect(frames(input, maxLineBytes: 8, pieces: [first, 3]) == [.line("ok")], "first read of \(first) bytes")
+        }
+    }
+
     @Test func framesLinesInsideOneDatagram() {
         var out: [String] = []
         Array("{\"a\":1}\n\n{\"b\":2}\r\n{\"c\":3}".utf8).withUnsafeBytes { d in

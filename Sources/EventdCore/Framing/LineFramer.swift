@@ -28,6 +28,10 @@ public struct LineFramer {
     private var carry: [UInt8] = []
     private var discarding = false
     private var discardedSize = 0
+    /// Of the line being discarded: its last byte so far (a final `\r` is not content) and whether any byte
+    /// was not blank — so an oversize line is reported the same however the stream was split into reads.
+    private var discardedLast: UInt8 = 0
+    private var discardedHasContent = false
 
     public init(maxLineBytes: Int = 32 * 1024, oversizeReason: RejectReason = .eventTooLarge) {
         precondition(maxLineBytes > 0)
@@ -51,14 +55,13 @@ public struct LineFramer {
             let k = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
             if discarding {
                 discardedSize += k - start
+                noteDiscarded(base + start, k - start)
                 if carry.count < CopyRowEncoder.maxRawBytes { keepPrefix(base + start, k - start) }
                 try finishOversize(body)
             } else if carry.isEmpty {
                 try emit(base + start, k - start, body)  // zero-copy: the whole line is in this read
             } else if carry.count + (k - start) > maxLineBytes + 1 {
-                discarding = true
-                discardedSize = carry.count + (k - start)
-                keepPrefix(base + start, k - start)
+                startDiscarding(base + start, k - start)
                 try finishOversize(body)
             } else {
                 carry.append(contentsOf: UnsafeBufferPointer(start: base + start, count: k - start))
@@ -119,14 +122,33 @@ public struct LineFramer {
     private mutating func absorb(_ p: UnsafePointer<UInt8>, _ n: Int) {
         if discarding {
             discardedSize += n
+            noteDiscarded(p, n)
             if carry.count < CopyRowEncoder.maxRawBytes { keepPrefix(p, n) }
         } else if carry.count + n > maxLineBytes + 1 {  // +1: a trailing \r is not content
-            discarding = true
-            discardedSize = carry.count + n
-            keepPrefix(p, n)
+            startDiscarding(p, n)
         } else {
             if carry.capacity == 0 { carry.reserveCapacity(min(maxLineBytes + 1, 64 * 1024)) }
             carry.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+        }
+    }
+
+    /// The held partial line plus `p[0..<n]` pass the limit: from here on only a prefix is kept.
+    private mutating func startDiscarding(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        discarding = true
+        discardedSize = carry.count + n
+        discardedLast = carry.last ?? 0
+        discardedHasContent = carry.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }
+        noteDiscarded(p, n)
+        keepPrefix(p, n)
+    }
+
+    private mutating func noteDiscarded(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        guard n > 0 else { return }
+        discardedLast = p[n - 1]
+        if discardedHasContent { return }
+        for i in 0..<n where p[i] != 0x20 && p[i] != 0x09 && p[i] != 0x0D {
+            discardedHasContent = true
+            return
         }
     }
 
@@ -137,10 +159,19 @@ public struct LineFramer {
     }
 
     private mutating func finishOversize(_ body: (Frame) throws -> Void) rethrows {
-        let size = discardedSize
+        var size = discardedSize
+        // As `emit` does for a line read whole: a final `\r` is not part of the line, and a blank line is skipped.
+        if discardedLast == 0x0D {
+            size -= 1
+            if carry.count > size { carry.removeLast() }
+        }
+        let blank = !discardedHasContent
         discarding = false
         discardedSize = 0
+        discardedLast = 0
+        discardedHasContent = false
         defer { carry.removeAll(keepingCapacity: true) }
+        if blank { return }
         try carry.withUnsafeBytes { try body(.oversize(prefix: $0, size: size)) }
     }
 }

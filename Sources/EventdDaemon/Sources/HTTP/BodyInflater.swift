@@ -39,6 +39,9 @@ final class BodyInflater {
     private var produced = 0
     /// The first input bytes, kept only until the zlib header has been seen (to retry as raw deflate).
     private var firstInput: [UInt8] = []
+    /// Input bytes received so far: a retry as raw deflate needs every one of them, so it is possible only
+    /// while all of them are in `firstInput` (the header check fails within the first two bytes anyway).
+    private var inputSeen = 0
 
     init(encoding: Encoding) {
         self.encoding = encoding
@@ -60,21 +63,27 @@ final class BodyInflater {
     /// Inflates `input`, appending the output to `output` while it stays within `limit` bytes in total.
     func inflate(_ input: UnsafeRawBufferPointer, into output: inout ByteBuffer, limit: Int) -> Status {
         guard initialised else { return .malformed }
-        if encoding == .deflate, !triedRaw, stream.pointee.total_out == 0, firstInput.count < 64 {
-            firstInput.append(contentsOf: input.prefix(64 - firstInput.count))
+        // Whether every earlier byte is in `firstInput`, and how many of this call's bytes join them.
+        let canReplay = encoding == .deflate && !triedRaw && inputSeen == firstInput.count
+        var kept = 0
+        if canReplay, stream.pointee.total_out == 0, firstInput.count < 64 {
+            kept = min(input.count, 64 - firstInput.count)
+            firstInput.append(contentsOf: input.prefix(kept))
         }
+        inputSeen += input.count
         let status = run(input, into: &output, limit: limit)
-        if status == .malformed, encoding == .deflate, !triedRaw, stream.pointee.total_out == 0 {
-            // Not zlib-wrapped: start over as raw deflate with what we have seen.
+        if status == .malformed, canReplay, stream.pointee.total_out == 0 {
+            // Not zlib-wrapped: start over as raw deflate with every byte seen so far. (`firstInput` holds the
+            // earlier calls' bytes and the first `kept` of this one's: the rest of `input` follows them. Taking
+            // `firstInput.count` bytes off this input instead, as before, dropped bytes whenever the body came
+            // in more than one piece — e.g. a 1-byte first read — and turned a valid raw stream into garbage.)
             triedRaw = true
             inflateEnd(stream)
             stream.pointee = z_stream()
             initialised = start(windowBits: -15)
             guard initialised else { return .malformed }
-            let seen = firstInput
+            let replay = firstInput + input[kept...]
             firstInput = []
-            // `seen` holds at most the first 64 bytes; anything beyond them in `input` follows.
-            let replay = seen.count < input.count ? seen + Array(input[seen.count...]) : seen
             return replay.withUnsafeBytes { run($0, into: &output, limit: limit) }
         }
         return status

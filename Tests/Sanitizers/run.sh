@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs the ordinary Swift test suite under AddressSanitizer and/or ThreadSanitizer.
+#
+#   Tests/Sanitizers/run.sh [address|thread|all] [extra `swift test` arguments, e.g. --filter EventdCoreTests]
+#
+# Each sanitizer has its own build folder (.build-asan, .build-tsan; ignored by .gitignore's .build-*/), so the
+# normal .build stays as it is. The integration tests need PostgreSQL: EVENTD_TEST_DATABASE_URL, else the
+# project-local server of `deploy/dev/eventd-dev postgres start` (postgresql://postgres@127.0.0.1:54329/postgres).
+# Exit status is non-zero when a build fails, a test fails, or the sanitizer reports anything.
+#
+# Slow: each mode is a full debug build of the package and its dependencies with instrumentation, then the
+# suite; on 2 cores a first run takes on the order of 10 minutes per sanitizer (the timings are printed).
+#
+# Known and handled:
+#   • TSan: Synchronization.Mutex is reported falsely (its futex lock is invisible to TSan); EventdCore uses the
+#     pthread-based PThreadLock for that reason, and NIO has its own locks. No suppressions are needed today.
+#   • ASan: leak detection is off (detect_leaks=0): the Swift runtime, Foundation and NIO keep process-lifetime
+#     caches that LeakSanitizer reports at exit, which would drown real findings; heap and stack errors stay fatal.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+mode="${1:-all}"
+[[ $# -gt 0 ]] && shift
+case "$mode" in
+    address | asan) sanitizers=(address) ;;
+    thread | tsan) sanitizers=(thread) ;;
+    all) sanitizers=(address thread) ;;
+    *) echo "usage: $0 [address|thread|all] [swift test arguments…]" >&2; exit 2 ;;
+esac
+
+export EVENTD_TEST_DATABASE_URL="${EVENTD_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:54329/postgres}"
+# The Swift runtime's crash reporter races the sanitizers' own reports; theirs are the ones to read.
+export SWIFT_BACKTRACE=enable=no
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0:halt_on_error=1}"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1}"
+
+failed=()
+for sanitizer in "${sanitizers[@]}"; do
+    scratch=".build-$([[ $sanitizer == address ]] && echo asan || echo tsan)"
+    log="$scratch/sanitizer-test.log"
+    mkdir -p "$scratch"
+    echo "sanitizers: $sanitizer — building ($scratch)"
+    start=$SECONDS
+    if ! swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch" >"$scratch/sanitizer-build.log" 2>&1; then
+        tail -40 "$scratch/sanitizer-build.log"
+        echo "sanitizers: $sanitizer build FAILED"
+        failed+=("$sanitizer")
+        continue
+    fi
+    built=$SECONDS
+    echo "sanitizers: $sanitizer — built in $((built - start)) s; testing (log: $log)"
+    swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" "$@" >"$log" 2>&1
+    status=$?
+    reports=$(grep -cE "^(==[0-9]+==ERROR: AddressSanitizer|WARNING: ThreadSanitizer|SUMMARY: (Address|Thread)Sanitizer)" "$log")
+    echo "sanitizers: $sanitizer — tests ran in $((SECONDS - built)) s, exit $status, $reports sanitizer report line(s)"
+    grep -E "^(Test run with|Executed [0-9]+ tests|✘ Test .* failed|SUMMARY: )" "$log" | sort | uniq -c | head -20 | sed 's/^/  /'
+    if [[ $status -ne 0 || $reports -ne 0 ]]; then
+        failed+=("$sanitizer")
+    fi
+done
+
+if [[ ${#failed[@]} -gt 0 ]]; then
+    echo "sanitizers: FAILED: ${failed[*]}"
+    exit 1
+fi
+echo "sanitizers: ${sanitizers[*]} clean"
