@@ -18,7 +18,7 @@ final class PrivatePostgres: @unchecked Sendable {
         guard let bin else { throw TestSetupError("no PostgreSQL server binaries under /usr/lib/postgresql: apt-get install postgresql") }
         let directory = "/tmp/eventd-test-pg-\(UInt32.random(in: 0 ... .max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let server = PrivatePostgres(directory: directory, port: try Self.freePort(), binDirectory: bin)
+        let server = PrivatePostgres(directory: directory, port: try freeLoopbackPort(), binDirectory: bin)
         if getuid() == 0 { try server.run("/bin/chown", ["postgres", directory], asPostgres: false) }
         try server.run(bin + "/initdb", ["-D", directory + "/data", "-U", "postgres", "--auth=trust", "-E", "UTF8"])
         try server.startServer()
@@ -66,23 +66,5 @@ final class PrivatePostgres: @unchecked Sendable {
         guard status == 0 else {
             throw TestSetupError("\(words.joined(separator: " ")) failed with status \(status)")
         }
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        guard bound == 0 else { throw TestSetupError("no free port on 127.0.0.1") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
