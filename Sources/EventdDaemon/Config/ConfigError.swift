@@ -34,7 +34,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public init(code: Code, key: String?, description: String, line: Int? = nil, column: Int? = nil) {
         self.code = code
         self.key = key
-        self.description = description
+        self.description = Self.oneLine(description)
         self.line = line
         self.column = column
     }
@@ -44,5 +44,23 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         var copy = self
         copy.description += " " + origin
         return copy
+    }
+
+    /// Values quoted in a message come from files and environment variables and may hold newlines or
+    /// other control characters; escape them so the error stays the one line the operator sees.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.properties.generalCategory == .control:
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
