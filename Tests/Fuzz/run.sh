@@ -20,6 +20,11 @@
 # the frontend keeps only the last, so without it the Swift code would get coverage but no AddressSanitizer.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# FUZZ_SEED and FUZZ_RUNS make a run repeatable (the test command uses them, so CI cannot fail on
+# luck): the same seed, run count and binary explore the same inputs every time.
+repeatable=()
+[ -n "${FUZZ_SEED:-}" ] && repeatable+=(-seed="$FUZZ_SEED")
+[ -n "${FUZZ_RUNS:-}" ] && repeatable+=(-runs="$FUZZ_RUNS")
 cd "$here"
 
 all_targets=(FuzzDecode FuzzFraming FuzzHTTPBody FuzzConfig)
@@ -69,7 +74,7 @@ for target in "${targets[@]}"; do
         leaks=1
         [[ "$target" == FuzzConfig ]] && leaks=0
         # Work corpus first (new inputs are written there), committed seeds second (read only).
-        "$binary" -max_total_time="$seconds" -detect_leaks=$leaks -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 \
+        "$binary" "${repeatable[@]}" -max_total_time="$seconds" -detect_leaks=$leaks -timeout=10 -rss_limit_mb=2048 -max_len=16384 -print_final_stats=1 \
             -artifact_prefix=".build/artifacts/$target-" ".build/corpus/$target" "Corpus/$target" >"$log" 2>&1
     fi
     status=$?
