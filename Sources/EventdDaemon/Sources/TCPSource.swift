@@ -81,17 +81,8 @@ public final class TCPSource: Service, Sendable {
             }
             .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
                                     inheritedDescriptor: settings.inheritedDescriptor))
-        bound.value = server.localAddress
-        health.listenerOpened()
-        logger.info("TCP source listening", metadata: [LogKey.address: "\(server.localAddress.map { "\($0)" } ?? "?")",
-                                                       LogKey.socket: "\(settings.inheritedDescriptor == nil ? "bound" : "systemd")"])
-
-        await withGracefulShutdownHandler {
-            try? await server.closeFuture.get()
-        } onGracefulShutdown: {
-            server.close(promise: nil)
-        }
-        health.listenerClosed()
+        await ListenerLifetime.serve(server, name: "TCP", inherited: settings.inheritedDescriptor != nil,
+                                     bound: bound, health: health, logger: logger)
         await connections.drainAll(timeout: settings.drainTimeout)
         logger.info("TCP source stopped")
     }

@@ -60,18 +60,8 @@ public final class UDPSource: Service, Sendable {
             }
             .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
                                     inheritedDescriptor: settings.inheritedDescriptor))
-        bound.value = channel.localAddress
-        health.listenerOpened()
-        logger.info("UDP source listening", metadata: [LogKey.address: "\(channel.localAddress.map { "\($0)" } ?? "?")",
-                                                       LogKey.socket: "\(settings.inheritedDescriptor == nil ? "bound" : "systemd")"])
-        await withGracefulShutdownHandler {
-            try? await channel.closeFuture.get()
-        } onGracefulShutdown: {
-            // Closing flushes the handler's last batch into the ring (channelReadComplete ran for
-            // every read already; nothing is held between reads).
-            channel.close(promise: nil)
-        }
-        health.listenerClosed()
+        await ListenerLifetime.serve(channel, name: "UDP", inherited: settings.inheritedDescriptor != nil,
+                                     bound: bound, health: health, logger: logger)
         logger.info("UDP source stopped")
     }
 }

@@ -129,17 +129,8 @@ public final class HTTPSource: Service, Sendable {
             }
             .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
                                     inheritedDescriptor: settings.inheritedDescriptor))
-        bound.value = server.localAddress
-        health.listenerOpened()
-        logger.info("HTTP source listening", metadata: [LogKey.address: "\(server.localAddress.map { "\($0)" } ?? "?")",
-                                                        LogKey.socket: "\(settings.inheritedDescriptor == nil ? "bound" : "systemd")"])
-
-        await withGracefulShutdownHandler {
-            try? await server.closeFuture.get()
-        } onGracefulShutdown: {
-            server.close(promise: nil)
-        }
-        health.listenerClosed()
+        await ListenerLifetime.serve(server, name: "HTTP", inherited: settings.inheritedDescriptor != nil,
+                                     bound: bound, health: health, logger: logger)
         await connections.drainAll(timeout: settings.drainTimeout)
         logger.info("HTTP source stopped")
     }

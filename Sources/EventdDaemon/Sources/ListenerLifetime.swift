@@ -1,0 +1,28 @@
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The part every listener's `run()` shares once its channel is bound: publish the address, count the
+/// listener as open for `/readyz`, log where it listens, serve until graceful shutdown closes the
+/// channel, then count it closed. What a source does afterwards (draining its connections) stays its own.
+enum ListenerLifetime {
+    static func serve(
+        _ channel: any Channel, name: String, inherited: Bool,
+        bound: BoundAddress, health: DaemonHealth, logger: Logger
+    ) async {
+        bound.value = channel.localAddress
+        health.listenerOpened()
+        logger.info("\(name) source listening", metadata: [
+            LogKey.address: "\(channel.localAddress.map { "\($0)" } ?? "?")",
+            LogKey.socket: "\(inherited ? "systemd" : "bound")",
+        ])
+        await withGracefulShutdownHandler {
+            try? await channel.closeFuture.get()
+        } onGracefulShutdown: {
+            // For UDP, closing also flushes the handler's last batch into the ring: channelReadComplete
+            // has run for every read, so nothing is held between reads.
+            channel.close(promise: nil)
+        }
+        health.listenerClosed()
+    }
+}
