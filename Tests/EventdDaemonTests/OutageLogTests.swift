@@ -7,7 +7,7 @@ import Testing
 
     func at(_ seconds: Double) -> ContinuousClock.Instant { start + .milliseconds(Int(seconds * 1000)) }
 
-    @Test func aTwoMinuteOutageRetriedEveryHalfSecondIsSixLines() {
+    @Test func aTwoMinuteOutageRetriedEveryHalfSecondIsFiveLines() {
         var log = OutageLog(interval: .seconds(30))
         var lines: [OutageLog.Line] = []
         for tick in 0..<240 {

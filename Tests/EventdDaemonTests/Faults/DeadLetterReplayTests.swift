@@ -8,16 +8,14 @@ import Testing
 extension FaultTests { @Suite struct DeadLetterReplayTests {
     @Test(.timeLimit(.minutes(3)))
     func spooledRefusalsAreStoredOnceThroughRepeatedReplaysAndKillNine() async throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let work = TemporarySpoolDirectory()
-        try FileManager.default.createDirectory(atPath: work.path, withIntermediateDirectories: true)
-        defer { work.remove() }
-        let spool = work.path + "/spool", pristine = work.path + "/spool-before-replay"
+        let workspace = try FaultWorkspace.create()
+        defer { workspace.remove() }
+        let database = workspace.database
+        let spool = workspace.path + "/spool", pristine = workspace.path + "/spool-before-replay"
 
         // 1. PostgreSQL unreachable: every line is acknowledged from the spool, refusals included.
         let nowhere = "postgresql://postgres@127.0.0.1:\(try freeLoopbackPort())/nowhere"
-        let offline = try EventdProcess.start(databaseURL: nowhere, spoolDirectory: spool, workDirectory: work.path)
+        let offline = try EventdProcess.start(databaseURL: nowhere, spoolDirectory: spool, workDirectory: workspace.path)
         let offlinePort = offline.tcpPort
         let sent = try await onThread { try Self.sendMixedLines(port: offlinePort, lines: 60) }
         #expect(offline.terminate() == 0)
@@ -35,7 +33,7 @@ extension FaultTests { @Suite struct DeadLetterReplayTests {
         //    `eventd serve` killed with -9 once rows start to land, then to the end by the operator command.
         try Self.restore(pristine, to: spool)
         let replaying = try EventdProcess.start(databaseURL: database.url, spoolDirectory: spool, tcpPort: offline.tcpPort,
-                                                environment: ["EVENTD_LOADER_BATCH_ROWS": "40"], workDirectory: work.path)
+                                                environment: ["EVENTD_LOADER_BATCH_ROWS": "40"], workDirectory: workspace.path)
         #expect(try await Self.waitForReplayToWriteRefusals(database), "eventd replayed refusals again")
         replaying.kill9()
         let second = try EventdProcess.run(replay)
@@ -48,12 +46,10 @@ extension FaultTests { @Suite struct DeadLetterReplayTests {
 
     @Test(.timeLimit(.minutes(2)))
     func resentLinesAddNoRefusalThatCarriesASenderID() async throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let work = TemporarySpoolDirectory()
-        try FileManager.default.createDirectory(atPath: work.path, withIntermediateDirectories: true)
-        defer { work.remove() }
-        let eventd = try EventdProcess.start(databaseURL: database.url, spoolDirectory: nil, workDirectory: work.path)
+        let workspace = try FaultWorkspace.create()
+        defer { workspace.remove() }
+        let database = workspace.database
+        let eventd = try EventdProcess.start(databaseURL: database.url, spoolDirectory: nil, workDirectory: workspace.path)
         defer { eventd.terminate() }
         // The same line three times, as a sender does after lost acks: the refusal with a messageId is one
         // row, as its accepted neighbour is one event. Without an id nothing tells a resend from a new send,
