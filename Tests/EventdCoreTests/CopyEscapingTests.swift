@@ -28,7 +28,7 @@ import Testing
     @Test func columnListsMatchTheContract() {
         #expect(CopyRowEncoder.eventsColumnList.split(separator: ",").count == 32)
         #expect(!CopyRowEncoder.eventsColumnList.contains("created_at"))
-        #expect(CopyRowEncoder.rejectedColumnList.split(separator: ",").count == 10)
+        #expect(CopyRowEncoder.rejectedColumnList.split(separator: ",").count == 11)
         #expect(CopyRowEncoder.copyStatement(for: .events).hasPrefix("COPY analytics.events (event_id, message_id, type,"))
     }
 

@@ -144,7 +144,8 @@ import Testing
     @Test func rejectedRowCarriesReasonIndexAndBoundedRawBytes() {
         let d = decode(#"{"batch":[{"type":"nope","name":"n","messageId":"m-1"}]}"#)
         let cols = d.rejectedRows[0].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        #expect(cols.count == 10)
+        #expect(cols.count == 11)
+        #expect(EventUUID.parse(cols[10]) != nil, "the rejection_id column")
         #expect(cols[0] == "2025-06-01 12:00:00.000000+00")
         #expect(Array(cols[1...4]) == ["tcp", "203.0.113.0", "web", "invalid_event_type"])
         #expect(cols[6] == "m-1" && cols[7] == "0")

@@ -42,7 +42,8 @@ struct LoaderFaultTests {
         let server = try PrivatePostgres.start()
         defer { server.destroy() }
         let database = TestDatabase.existing(url: server.url)
-        let daemon = try await RunningDaemon.start(database: database) { config in
+        let log = LogRecorder()
+        let daemon = try await RunningDaemon.start(database: database, log: log) { config in
             config.loader.batchRows = 100
         }
         let client = try LineClient(port: daemon.tcpPort)
@@ -68,6 +69,14 @@ struct LoaderFaultTests {
         #expect(acknowledged == 400)
         #expect(try server.scalar("SELECT count(*) FROM analytics.events") == 400)
         #expect(try server.scalar("SELECT count(DISTINCT message_id) FROM analytics.events") == 400)
+        // The outage (2 s of retries every 20–200 ms) is two lines: its start with the server's message,
+        // and its end with the count of attempts; no line per retry.
+        let unreachable = log.lines(containing: "PostgreSQL is unreachable")
+        let again = log.lines(containing: "connected to PostgreSQL again after")
+        #expect(unreachable.count == 1 && unreachable.first?.level == .error, "\(log.all.map(\.message))")
+        #expect(again.count == 1, "\(log.all.map(\.message))")
+        #expect(log.lines(containing: "still unreachable").isEmpty)
+        #expect(log.lines(containing: "COPY failed").isEmpty)
     }
 
     /// One poison row in a 50,000-row COPY: the cut is bisected down to it, the other 49,999 land.

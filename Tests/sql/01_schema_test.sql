@@ -77,8 +77,8 @@ SELECT ok('bot_setup' = ANY (enum_range(NULL::onboarding.step)::text[]), 'onboar
 SELECT results_eq(
     $$SELECT string_agg(a.attname::text COLLATE "default", ',' ORDER BY a.attnum) FROM pg_attribute a
       WHERE a.attrelid = 'analytics.rejected_events'::regclass AND a.attnum > 0 AND NOT a.attisdropped$$,
-    $$VALUES ('received_at,transport,source_ip,source_key,reason,detail,message_id,batch_index,raw,raw_size,id')$$,
-    'analytics.rejected_events columns follow the COPY order (id last, not in the COPY list)');
+    $$VALUES ('received_at,transport,source_ip,source_key,reason,detail,message_id,batch_index,raw,raw_size,id,rejection_id')$$,
+    'analytics.rejected_events columns follow the COPY order (id not in the COPY list; rejection_id added by 008, last in it)');
 
 -- constraints
 SELECT throws_ok($$INSERT INTO marketing.leads (email) VALUES ('not-an-email')$$, '23514', NULL,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Soak run: `eventd serve` (disk spool on) at a steady event rate for a few minutes, sampling its resident
-# memory and open file descriptors; both must level off. The short, asserted version is
-# Tests/EventdDaemonTests/Faults/SoakTests.swift.
+# memory and open file descriptors; both must level off. The asserted version (TCP-ack, HTTP and UDP;
+# 180 s in the test command) is Tests/EventdDaemonTests/Faults/SoakTests.swift; this one is for a rate
+# and length of your choice, printing a line per 10 s.
 #
 #   deploy/dev/soak.sh [SECONDS=300] [EVENTS_PER_SECOND=5000]
 #

@@ -9,9 +9,10 @@ public enum CopyRowEncoder {
         + "device_type, country, page_url, page_path, referrer, utm_source, utm_medium, utm_campaign, utm_term, "
         + "utm_content, click_id, is_bot, lead_id"
 
-    /// `COPY analytics.rejected_events (<this>) FROM STDIN`.
+    /// `COPY analytics.rejected_events (<this>) FROM STDIN`. `rejection_id` is the idempotency key
+    /// (`RejectionID`), last so that rows encoded before it existed can be upgraded by appending it.
     public static let rejectedColumnList =
-        "received_at, transport, source_ip, source_key, reason, detail, message_id, batch_index, raw, raw_size"
+        "received_at, transport, source_ip, source_key, reason, detail, message_id, batch_index, raw, raw_size, rejection_id"
 
     /// The full COPY statement for a buffer's table.
     public static func copyStatement(for table: CopyTable) -> String {
@@ -59,6 +60,34 @@ public enum CopyRowEncoder {
         }
         out.tab()
         out.appendDecimal(rawSize ?? raw.count)
+        out.tab()
+        let id = RejectionID.forRefusal(
+            messageId: rejection.messageId, reason: rejection.reason,
+            raw: UnsafeRawBufferPointer(rebasing: raw.prefix(kept)), rawSize: rawSize ?? raw.count, context: context)
+        id.format(into: out.reserve(EventUUID.formattedCount))
+        out.advance(EventUUID.formattedCount)
         out.append(0x0A)
+    }
+
+    /// Appends refusal rows encoded before `rejection_id` existed (10 columns, each row ending in
+    /// `\n`), each with its key added (`RejectionID.forLegacyRow`).
+    /// - Returns: false (having appended nothing) when `bytes` is not whole rows.
+    public static func appendLegacyRejections(_ bytes: UnsafeRawBufferPointer, to out: RowBuffer) -> Bool {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return true }
+        guard bytes[bytes.count - 1] == 0x0A else { return false }
+        var rowStart = 0
+        var position = 0
+        for i in 0..<bytes.count where bytes[i] == 0x0A {
+            let row = UnsafeRawBufferPointer(start: base + rowStart, count: i - rowStart)
+            out.beginRow()
+            out.append(base.assumingMemoryBound(to: UInt8.self) + rowStart, row.count)
+            out.tab()
+            RejectionID.forLegacyRow(row, position: position).format(into: out.reserve(EventUUID.formattedCount))
+            out.advance(EventUUID.formattedCount)
+            out.append(0x0A)
+            rowStart = i + 1
+            position += 1
+        }
+        return true
     }
 }

@@ -76,11 +76,7 @@ final class CopyLoader {
         var report = LoadReport(inserted: 0, duplicates: 0, refused: [])
         // Rejections go in their own transaction first: they are our own encoding and never poison.
         if all.hasRejections {
-            try connection.transaction { connection in
-                try connection.copyIn(RejectedEventColumns.copyStatement) { writer in
-                    for batch in all.batches { try batch.rejections.withUnsafeBytes { try writer.write($0) } }
-                }
-            }
+            try connection.transaction { connection in try writeRejections(connection, of: all.batches) }
         }
         var pending: [RowSelection] = [all]
         while let selection = pending.popLast() {
@@ -109,6 +105,9 @@ final class CopyLoader {
     private func copyInTransaction(
         _ connection: PostgresConnection, _ selection: RowSelection, includeRejections: Bool, viaStaging: Bool
     ) throws -> Int {
+        let withRejections = includeRejections && selection.hasRejections
+        // Outside the transaction: a rollback would otherwise take the staging tables with it.
+        if viaStaging || withRejections { try prepareStaging(connection) }
         try connection.execute("BEGIN")
         let target = viaStaging ? EventColumns.stagingCopyStatement : EventColumns.copyStatement
         let copied = try connection.copyIn(target) { writer in try selection.write(to: writer) }
@@ -116,19 +115,24 @@ final class CopyLoader {
         if viaStaging {
             landed = try connection.query(EventColumns.insertFromStaging).affectedRows ?? 0
         }
-        if includeRejections && selection.hasRejections {
-            try connection.copyIn(RejectedEventColumns.copyStatement) { writer in
-                for batch in selection.batches { try batch.rejections.withUnsafeBytes { try writer.write($0) } }
-            }
-        }
+        if withRejections { try writeRejections(connection, of: selection.batches) }
         try connection.execute("COMMIT")
         return landed
     }
 
-    /// A session-local table shaped like analytics.events, emptied at each commit.
+    /// Inside a transaction: every refusal row of `batches`, each at most once (`RejectedEventColumns`).
+    private func writeRejections(_ connection: PostgresConnection, of batches: [IngestBatch]) throws {
+        try connection.copyIn(RejectedEventColumns.stagingCopyStatement) { writer in
+            for batch in batches { try batch.rejections.withUnsafeBytes { try writer.write($0) } }
+        }
+        _ = try connection.query(RejectedEventColumns.insertFromStaging)
+    }
+
+    /// Session-local tables shaped like analytics.events and the refusal columns, emptied at each commit.
     private func prepareStaging(_ connection: PostgresConnection) throws {
         guard !stagingReady else { return }
         try connection.execute(EventColumns.createStaging)
+        try connection.execute(RejectedEventColumns.createStaging)
         stagingReady = true
     }
 
@@ -137,12 +141,12 @@ final class CopyLoader {
         // The transport is the row's own 14th column (see CopyRowEncoder.eventsColumnList).
         let columns = raw.split(separator: 0x09, omittingEmptySubsequences: false)
         let transport = columns.count > 13 ? String(decoding: columns[13], as: UTF8.self) : "sql"
+        // Keyed by the event's identity, so a retried or replayed cut does not dead-letter it twice.
+        let rejectionID = RejectionID.forDatabaseRefusal(eventRow: raw)
         try connection.query(
-            """
-            INSERT INTO analytics.rejected_events (transport, reason, detail, raw, raw_size)
-            VALUES ($1::analytics.transport, 'rejected_by_database', $2, decode($3, 'hex'), $4::int)
-            """,
-            [transport, error.description, Array(raw.prefix(CopyRowEncoder.maxRawBytes)).hexEncoded, String(raw.count)]
+            RejectedEventColumns.insertDatabaseRefusal,
+            [transport, error.description, Array(raw.prefix(CopyRowEncoder.maxRawBytes)).hexEncoded, String(raw.count),
+             rejectionID.description]
         )
         logger.warning("PostgreSQL refused an event; it is in analytics.rejected_events", metadata: [
             LogKey.error: "\(error)",

@@ -56,11 +56,10 @@ extension LoaderService {
             probeBackoff.reset()
             health.setDatabaseConnected(true)
             metrics.postgresConnected.record(1)
-            logger.info("PostgreSQL is back; replaying the spool", metadata: [
-                "records": "\(spool?.pendingRecords ?? 0)",
-            ])
+            noteDatabaseReachable(resuming: "replaying \(spool?.pendingRecords ?? 0) spooled record(s)")
         } catch {
             metrics.postgresReconnects.increment()
+            noteDatabaseFailure(error, during: "probe")
             routing.databaseFailed(at: clock.now, probeDelay: probeBackoff.nextDelay())
         }
     }
@@ -81,6 +80,7 @@ extension LoaderService {
         let started = clock.now
         do {
             let report = try loader.load(chunk.batches)
+            noteDatabaseReachable(resuming: "replaying the spool")
             record(report, batches: chunk.batches, took: clock.now - started)
             health.setDatabaseConnected(true)
             metrics.postgresConnected.record(1)
@@ -88,7 +88,7 @@ extension LoaderService {
             health.setDatabaseConnected(false)
             metrics.postgresConnected.record(0)
             metrics.postgresReconnects.increment()
-            logger.warning("replaying the spool failed; it is kept and retried", metadata: [LogKey.error: "\(error)"])
+            noteDatabaseFailure(error, during: "spool replay (the records are kept)")
             routing.databaseFailed(at: clock.now, probeDelay: probeBackoff.nextDelay())
             return
         }

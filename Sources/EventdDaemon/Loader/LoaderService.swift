@@ -57,6 +57,8 @@ public final class LoaderService: Service, @unchecked Sendable {
     var probeBackoff: Backoff
     /// Whether the last spool append failed (logged once per episode, not per retry).
     var spoolRefusing = false
+    /// What to log while PostgreSQL is unreachable: not a line per retry.
+    var outageLog = OutageLog()
     var lastPublish: ContinuousClock.Instant
 
     init(ring: IngestRing, pool: BatchPool, settings: Settings, metrics: EventdMetrics, health: DaemonHealth,
@@ -173,7 +175,7 @@ public final class LoaderService: Service, @unchecked Sendable {
             health.setDatabaseConnected(true)
             metrics.postgresConnected.record(1)
         } catch {
-            logger.warning("PostgreSQL is not reachable yet; retrying in the background", metadata: [LogKey.error: "\(error)"])
+            noteDatabaseFailure(error, during: "start")
             if spool != nil { routing.databaseFailed(at: clock.now, probeDelay: probeBackoff.nextDelay()) }
         }
     }
@@ -202,9 +204,7 @@ public final class LoaderService: Service, @unchecked Sendable {
             let started = clock.now
             do {
                 let report = try loader.load(batches)
-                if !health.isDatabaseConnected {
-                    logger.info("PostgreSQL is back; loading resumed")
-                }
+                noteDatabaseReachable(resuming: "loading resumed")
                 health.setDatabaseConnected(true)
                 metrics.postgresConnected.record(1)
                 routing.copySucceeded()
@@ -213,6 +213,7 @@ public final class LoaderService: Service, @unchecked Sendable {
                 complete(batches, with: report)
                 return
             } catch {
+                noteDatabaseFailure(error, during: "COPY")
                 health.setDatabaseConnected(false)
                 metrics.postgresConnected.record(0)
                 metrics.postgresReconnects.increment()
@@ -241,7 +242,6 @@ public final class LoaderService: Service, @unchecked Sendable {
                     }
                 }
                 let delay = backoff.nextDelay()
-                logger.warning("COPY failed; reconnecting", metadata: [LogKey.error: "\(error)", LogKey.delay: "\(delay)"])
                 Thread.sleep(forTimeInterval: delay.seconds)
             }
         }

@@ -8,7 +8,8 @@ import EventdCore
 /// header  0  magic    UInt32 LE   "ESP1"
 ///         4  length   UInt32 LE   payload bytes
 ///         8  crc      UInt32 LE   CRC-32 (zlib's, IEEE polynomial) of the 4 length bytes, then the payload
-/// payload 0  version  UInt8 = 1, flags UInt8 = 0, reserved UInt16 = 0
+/// payload 0  version  UInt8 = 2, flags UInt8 = 0, reserved UInt16 = 0
+///                     (version 1: refusal rows without `rejection_id`; still read, see `restore`)
 ///         4  spooledAt       Int64 LE   µs since the epoch (the spool's age metric)
 ///        12  received        UInt32     events decoded into the batch (accepted + refused)
 ///        16  eventRows, eventBytes, rejectedRows, rejectedBytes   UInt32 each
@@ -22,7 +23,9 @@ enum SpoolRecord {
     static let magic: UInt32 = 0x3150_5345  // "ESP1" little-endian
     static let headerBytes = 12
     static let fixedPayloadBytes = 48
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
+    /// Records written before refusal rows carried `rejection_id`; replay adds it.
+    static let versionWithoutRejectionID: UInt8 = 1
     /// A length above this is corruption, never a batch (batches are cut at about 1 MiB).
     static let maxPayloadBytes = 1 << 30
 
@@ -88,7 +91,7 @@ enum SpoolRecord {
         crc = crc32Update(crc, UnsafeRawBufferPointer(rebasing: record[headerBytes...]))
         guard crc == record.loadLE(at: 8) else { return nil }
         let p = UnsafeRawBufferPointer(rebasing: record[headerBytes...])
-        guard p[0] == version else { return nil }
+        guard p[0] == version || p[0] == versionWithoutRejectionID else { return nil }
         let meta = Meta(
             spooledAt: Int64(bitPattern: p.loadLE64(at: 4)), received: Int(p.loadLE(at: 12)),
             eventRows: Int(p.loadLE(at: 16)), eventBytes: Int(p.loadLE(at: 20)),
@@ -104,8 +107,11 @@ enum SpoolRecord {
         let eventsStart = headerBytes + fixedPayloadBytes
         let events = UnsafeRawBufferPointer(rebasing: record[eventsStart ..< eventsStart + meta.eventBytes])
         let rejections = UnsafeRawBufferPointer(rebasing: record[(eventsStart + meta.eventBytes)...])
+        let restoredRejections = record[headerBytes] == versionWithoutRejectionID
+            ? CopyRowEncoder.appendLegacyRejections(rejections, to: batch.rejections)
+            : batch.rejections.appendEncodedRows(rejections, minOccurredAt: .max, maxOccurredAt: .min)
         guard batch.events.appendEncodedRows(events, minOccurredAt: meta.minOccurredAt, maxOccurredAt: meta.maxOccurredAt),
-              batch.rejections.appendEncodedRows(rejections, minOccurredAt: .max, maxOccurredAt: .min),
+              restoredRejections,
               batch.events.rowCount == meta.eventRows, batch.rejections.rowCount == meta.rejectedRows
         else { return false }
         batch.received = meta.received

@@ -46,6 +46,7 @@ enum LogKey {
     static let reason = "reason"
     static let count = "count"
     static let delay = "delay"
+    static let during = "during"
     static let key = "key"
     static let socket = "socket"
     static let applied = "applied"

@@ -110,3 +110,21 @@ extension PrivatePostgres {
     func stop() async throws { try await onThread { try self.stopServer() } }
     func restart() async throws { try await onThread { try self.startServer() } }
 }
+
+/// A fresh migrated database and a work directory (configs, logs, spools) for one test's eventd processes.
+struct FaultWorkspace {
+    let database: TestDatabase
+    private let directory: TemporarySpoolDirectory
+    var path: String { directory.path }
+
+    static func create() throws -> FaultWorkspace {
+        let directory = TemporarySpoolDirectory()
+        try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
+        return FaultWorkspace(database: try TestDatabase.create(), directory: directory)
+    }
+
+    func remove() {
+        database.drop()
+        directory.remove()
+    }
+}

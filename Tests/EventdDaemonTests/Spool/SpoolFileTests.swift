@@ -96,4 +96,37 @@ import Testing
         spool.close()
         #expect(!Spool.isLocked(directory: directory.path))
     }
+
+    /// A record written before refusal rows carried `rejection_id` (version 1) is still replayed, each
+    /// refusal row given its key, the same key on every read.
+    @Test func aVersionOneRecordIsRestoredWithRejectionIDsAdded() throws {
+        let batch = spoolTestBatch("v1", rows: 2, rejections: 2)
+        let meta = SpoolRecord.meta(of: batch, spooledAt: 1)
+        var record = SpoolRecord.prefix(for: batch, meta: meta)
+        batch.events.withUnsafeBytes { record.append(contentsOf: $0) }
+        batch.rejections.withUnsafeBytes { record.append(contentsOf: $0) }
+        record[SpoolRecord.headerBytes] = SpoolRecord.versionWithoutRejectionID
+        let crc = record.withUnsafeBytes { bytes in
+            SpoolRecord.crc32Update(SpoolRecord.crc32Update(0, UnsafeRawBufferPointer(rebasing: bytes[4..<8])),
+                                    UnsafeRawBufferPointer(rebasing: bytes[SpoolRecord.headerBytes...]))
+        }
+        record.storeLE(crc, at: 8)
+
+        func restoredRejections() throws -> [String] {
+            try record.withUnsafeBytes { bytes in
+                let validated = try #require(SpoolRecord.validate(bytes))
+                let restored = IngestBatch(initialCapacity: 1024)
+                #expect(SpoolRecord.restore(bytes, meta: validated, into: restored))
+                #expect(restored.events.rowCount == 2)
+                return (0..<restored.rejections.rowCount).map { i in
+                    restored.rejections.withUnsafeBytes { String(decoding: $0[restored.rejections.rowRange(i)], as: UTF8.self) }
+                }
+            }
+        }
+        let rows = try restoredRejections()
+        #expect(rows.count == 2)
+        #expect(rows.allSatisfy { $0.hasPrefix("refused-v1-") && $0.split(separator: "\t").count == 2 && $0.hasSuffix("\n") })
+        #expect(rows[0] != rows[1])
+        #expect(try restoredRejections() == rows, "the same keys on every replay")
+    }
 }

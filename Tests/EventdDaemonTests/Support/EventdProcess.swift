@@ -25,7 +25,8 @@ final class EventdProcess {
     /// Writes a config for `databaseURL` and `spoolDirectory` (plus `extra` TOML) and starts eventd on
     /// free loopback ports; returns once its TCP listener accepts connections.
     static func start(databaseURL: String, spoolDirectory: String?, tcpPort: Int? = nil,
-                      extra: String = "", workDirectory: String, wrapper: [String] = []) throws -> EventdProcess {
+                      extra: String = "", environment: [String: String] = [:], workDirectory: String,
+                      wrapper: [String] = []) throws -> EventdProcess {
         let tcp = try tcpPort ?? freeLoopbackPort()
         let admin = try freeLoopbackPort()
         let configPath = workDirectory + "/eventd-\(tcp).toml"
@@ -62,6 +63,8 @@ final class EventdProcess {
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
+        // EVENTD_<SECTION>_<KEY> overrides keys of sections the config above already has.
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         try process.run()
         let started = EventdProcess(tcpPort: tcp, configPath: configPath, logPath: logPath, process: process)
         try started.waitUntilListening()
@@ -109,6 +112,21 @@ final class EventdProcess {
         let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+    }
+
+    /// Runs `eventd <arguments>` to completion (e.g. `spool --replay`); returns its status and output.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try binary())
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
     }
 
     /// Open file descriptors, from /proc.

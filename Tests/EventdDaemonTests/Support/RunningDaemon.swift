@@ -21,6 +21,7 @@ final class RunningDaemon: Sendable {
         http: Bool = false,
         waitForDatabase: Bool = true,
         sink: LoaderSink = .postgres,
+        log: LogRecorder? = nil,
         configure: (inout EventdConfig) -> Void = { _ in }
     ) async throws -> RunningDaemon {
         var config = EventdConfig()
@@ -37,7 +38,7 @@ final class RunningDaemon: Sendable {
         config.loader.retryInitial = .milliseconds(20)
         config.loader.retryMax = .milliseconds(200)
         configure(&config)
-        var logger = Logger(label: "eventd-test")
+        var logger = log?.logger() ?? Logger(label: "eventd-test")
         logger.logLevel = .notice
         let metrics = TestMetrics()
         let daemon = try EventdDaemon.build(config: config, databaseURL: database.url, logger: logger,
