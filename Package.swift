@@ -54,6 +54,7 @@ let package = Package(
                 .embedInCode("SQL/005_seed_data.sql"),
                 .embedInCode("SQL/006_rollups.sql"),
                 .embedInCode("SQL/007_lead_email_lookup.sql"),
+                .embedInCode("SQL/008_hourly_type_rollup.sql"),
             ]
         ),
         .target(

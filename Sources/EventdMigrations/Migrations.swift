@@ -14,6 +14,7 @@ public enum Migrations {
         file("005_seed_data.sql", PackageResources._05_seed_data_sql),
         file("006_rollups.sql", PackageResources._06_rollups_sql),
         file("007_lead_email_lookup.sql", PackageResources._07_lead_email_lookup_sql),
+        file("008_hourly_type_rollup.sql", PackageResources._08_hourly_type_rollup_sql),
     ].sorted { $0.version < $1.version }
 
     private static func file(_ name: String, _ bytes: [UInt8]) -> Migration {
