@@ -87,6 +87,12 @@ BEGIN
               SELECT n.bucket_start, n.type FROM new_rows n WHERE n.bucket_width = 'hour') k;
     END IF;
     IF v_hours IS NOT NULL THEN
+        -- Two writers changing hour rows of the same (hour, type) at once (run_rollups is serialised
+        -- already; rollup retention or a hand edit may not be) would each sum without the other's
+        -- uncommitted rows, and the last to commit would win.  Taking this lock first makes them
+        -- recompute one after the other: the recompute runs in statements that start after the lock
+        -- is granted, so (READ COMMITTED) it sees every earlier holder's committed rows.
+        PERFORM pg_advisory_xact_lock(hashtext('analytics.event_hour_type_totals'));
         PERFORM analytics.refresh_event_hour_type_totals(v_hours, v_types);
     END IF;
     RETURN NULL;
