@@ -55,6 +55,7 @@ let package = Package(
                 .embedInCode("SQL/006_rollups.sql"),
                 .embedInCode("SQL/007_lead_email_lookup.sql"),
                 .embedInCode("SQL/008_rejected_events_idempotency.sql"),
+                .embedInCode("SQL/009_hourly_type_rollup.sql"),
             ]
         ),
         .target(

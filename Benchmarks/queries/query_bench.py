@@ -3,9 +3,11 @@
 generate_series, then the rollups) and measures each query's p95 over repeated runs with
 EXPLAIN (ANALYZE, TIMING OFF): planning + execution time as the server sees it, without the
 client round trip. Run as a table owner (or superuser), i.e. without RLS in the way."""
-import argparse, json, os, random, subprocess, sys, time
+import argparse, json, os, random, resource, subprocess, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+from e2e import machine_busy, tree_cpu  # the same "others' cores" as run-e2e.sh reports
 
 
 def log(msg):
@@ -45,7 +47,10 @@ def build(url, events, leads, chunk, rollups):
         timings["rollups"] = build_rollups(url, events, rollups)
     log("VACUUM ANALYZE")
     t = time.time()
-    psql(url, "VACUUM (ANALYZE) marketing.leads, onboarding.sessions, analytics.events, analytics.event_aggregations")
+    tables = psql(url, "SELECT string_agg(t, ', ') FROM unnest(ARRAY['marketing.leads', 'onboarding.sessions', 'analytics.events', "
+                       "'analytics.event_aggregations', 'analytics.metrics', 'analytics.event_hour_type_totals']) AS t "
+                       "WHERE to_regclass(t) IS NOT NULL")
+    psql(url, f"VACUUM (ANALYZE) {tables}")
     timings["vacuum_analyze_s"] = round(time.time() - t, 1)
     return timings
 
@@ -78,6 +83,52 @@ def build_rollups(url, events, mode):
     return {"function": fn, "seconds": round(time.time() - t, 1), "result": out[:300], "aggregation_rows": rows}
 
 
+def measure_rollup_runs(url, runs, batch):
+    """The incremental cost of analytics.run_rollups() on this dataset: `runs` times, `batch` new
+    events of the same mix stamped within the last minute (dataset-events.sql with n up to a
+    total of 50M: n * 37 must stay an int), then one run; its own `ms` is the figure.
+    One run first folds in whatever arrived since the last one (not counted)."""
+    if runs == 0 or psql(url, "SELECT to_regproc('analytics.run_rollups') IS NOT NULL") != "t":
+        return None
+    psql(url, "SELECT analytics.run_rollups('15 minutes')")
+    last, results = 50_000_000, []
+    for _ in range(runs):
+        psql(url, file=os.path.join(HERE, "dataset-events.sql"), variables=[("from", last - batch + 1), ("to", last), ("total", last)])
+        results.append(json.loads(psql(url, "SELECT analytics.run_rollups('15 minutes')")))
+    idle = json.loads(psql(url, "SELECT analytics.run_rollups('15 minutes')"))
+    ms = sorted(r["ms"] for r in results)
+    summary = {"runs": runs, "events_per_run": batch, "p50_ms": pct(ms, 50), "max_ms": ms[-1], "idle_ms": idle["ms"],
+               "scopes": [r["scopes"] for r in results], "upserted": [r["upserted"] for r in results]}
+    log(f"rollup run after {batch} new events: p50 {summary['p50_ms']} ms, max {summary['max_ms']} ms; idle {idle['ms']} ms")
+    return summary
+
+
+def postmaster_pid(url):
+    """The server's postmaster pid from its data directory (needs a superuser and the same machine);
+    None where that cannot be read: then "others' cores" is not reported."""
+    try:
+        with open(os.path.join(psql(url, "SHOW data_directory"), "postmaster.pid")) as f:
+            return int(f.readline())
+    except (OSError, ValueError, subprocess.CalledProcessError):
+        return None
+
+
+class Load:
+    """What other processes used of the machine while a measurement ran, in cores: machine busy
+    time minus PostgreSQL's (postmaster and backends) and ours (psql), over wall time."""
+    def __init__(self, pg_pid):
+        self.pg_pid = pg_pid
+
+    def snapshot(self):
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.time(), machine_busy()[0], tree_cpu(self.pg_pid) or 0.0, usage.ru_utime + usage.ru_stime
+
+    def others_cores(self, before):
+        after = self.snapshot()
+        wall, busy, pg, children = (a - b for a, b in zip(after, before))
+        return round(max(0.0, busy - pg - children) / wall, 2) if self.pg_pid and wall > 0 else None
+
+
 def queries(leads):
     pick = lambda: random.randint(1, leads)
     return [
@@ -94,9 +145,19 @@ def queries(leads):
         ("seed: onboarding drop-off (7 days)", 50.0, 30,
          lambda: "SELECT current_step, status, AVG(progress_percentage) AS avg_progress FROM onboarding.sessions "
                  "WHERE started_at > NOW() - INTERVAL '7 days' GROUP BY current_step, status"),
-        ("events per hour by type, last 30 days (rollups)", 50.0, 30,
+        ("seed: index health (public.index_usage_stats)", 50.0, 30,
+         lambda: "SELECT * FROM public.index_usage_stats ORDER BY idx_scan DESC LIMIT 10"),
+        # The README's dashboard queries, through the views users read.
+        ("view: analytics.lead_funnel_30d", 50.0, 30,
+         lambda: "SELECT source, status, count FROM analytics.lead_funnel_30d"),
+        ("view: analytics.onboarding_dropoff_7d", 50.0, 30,
+         lambda: "SELECT current_step, status, sessions, avg_progress FROM analytics.onboarding_dropoff_7d"),
+        ("view: analytics.events_per_hour_by_type", 50.0, 30,
+         lambda: "SELECT hour, type, events FROM analytics.events_per_hour_by_type ORDER BY hour, type"),
+        # What that view computed up to 007: the hour rows of event_aggregations summed per type.
+        ("events per hour by type, GROUP BY over event_aggregations hour rows", None, 30,
          lambda: "SELECT bucket_start, type, sum(event_count) AS events FROM analytics.event_aggregations "
-                 "WHERE bucket_width = 'hour' AND bucket_start >= date_trunc('hour', now() - interval '30 days') "
+                 "WHERE bucket_width = 'hour' AND bucket_start >= date_trunc('hour', now() - interval '30 days', 'UTC') "
                  "GROUP BY bucket_start, type ORDER BY bucket_start, type"),
         ("events per hour by type, last 30 days (raw events, for contrast)", None, 3,
          lambda: "SELECT date_trunc('hour', occurred_at) AS hour, type, count(*) FROM analytics.events "
@@ -137,6 +198,8 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--skip-build", action="store_true")
     ap.add_argument("--rollups", choices=["auto", "function", "backfill"], default="auto")
+    ap.add_argument("--rollup-runs", type=int, default=5, help="incremental rollup runs to time (each adds --rollup-batch events)")
+    ap.add_argument("--rollup-batch", type=int, default=1000)
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     random.seed(7)
@@ -145,16 +208,23 @@ def main():
               "counts": {t: int(psql(args.database_url, f"SELECT count(*) FROM {t}")) for t in
                          ("analytics.events", "marketing.leads", "onboarding.sessions", "analytics.event_aggregations")},
               "queries": []}
-    rows = [("query", "runs", "p50 ms", "p95 ms", "max ms", "target", "met", "plan")]
+    load = Load(postmaster_pid(args.database_url))
+    rows = [("query", "runs", "p50 ms", "p95 ms", "max ms", "target", "met", "others' cores", "plan")]
     for name, target, runs, fn in queries(args.leads):
+        before = load.snapshot()
         times, plan = measure(args.database_url, fn, runs)
         q = {"query": name, "runs": len(times), "p50_ms": round(pct(times, 50), 3), "p95_ms": round(pct(times, 95), 3),
              "max_ms": round(times[-1], 3), "target_ms": target, "met": (pct(times, 95) < target) if target else None,
-             "plan": plan, "example_sql": fn()}
+             "others_cores": load.others_cores(before), "plan": plan, "example_sql": fn()}
         result["queries"].append(q)
         rows.append((name, str(q["runs"]), f"{q['p50_ms']:.3f}", f"{q['p95_ms']:.3f}", f"{q['max_ms']:.3f}",
-                     f"< {target:g} ms" if target else "-", {True: "yes", False: "NO", None: "-"}[q["met"]], plan))
+                     f"< {target:g} ms" if target else "-", {True: "yes", False: "NO", None: "-"}[q["met"]],
+                     "-" if q["others_cores"] is None else f"{q['others_cores']:.2f}", plan))
         log(f"{name}: p95 {q['p95_ms']:.3f} ms")
+    before = load.snapshot()
+    result["rollup_runs"] = measure_rollup_runs(args.database_url, args.rollup_runs, args.rollup_batch)
+    if result["rollup_runs"]:
+        result["rollup_runs"]["others_cores"] = load.others_cores(before)
     with open(os.path.join(args.out, "queries.json"), "w") as f:
         json.dump(result, f, indent=1)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
@@ -162,6 +232,10 @@ def main():
         print("  ".join(v.ljust(widths[j]) for j, v in enumerate(r[:-1])) + "  " + r[-1])
         if i == 0:
             print("  ".join("-" * w for w in widths) + "  ----")
+    if result["rollup_runs"]:
+        r = result["rollup_runs"]
+        print(f"analytics.run_rollups() after {r['events_per_run']} new events: p50 {r['p50_ms']} ms, max {r['max_ms']} ms "
+              f"({r['runs']} runs); idle run {r['idle_ms']} ms; others' cores {r['others_cores']}")
 
 
 if __name__ == "__main__":

@@ -58,5 +58,16 @@ ON CONFLICT ON CONSTRAINT event_aggregations_bucket_key DO UPDATE SET
     distinct_users = excluded.distinct_users, value_sum = excluded.value_sum,
     revenue_sum = excluded.revenue_sum, updated_at = excluded.updated_at;
 
+-- The business KPIs in analytics.metrics that the lead-funnel and drop-off views read (006 and later;
+-- run_rollups() does this at the end of every run).  event_hour_type_totals (009) follows the
+-- hour rows above by itself, through its triggers on event_aggregations.
+DO $kpis$
+BEGIN
+    IF to_regproc('analytics.refresh_business_metrics') IS NOT NULL THEN
+        EXECUTE 'SELECT analytics.refresh_business_metrics()';
+    END IF;
+END
+$kpis$;
+
 UPDATE eventd.rollup_state SET watermark = now(), updated_at = now() WHERE name = 'analytics.event_aggregations';
 DROP TABLE backfill_src;

@@ -15,6 +15,7 @@ public enum Migrations {
         file("006_rollups.sql", PackageResources._06_rollups_sql),
         file("007_lead_email_lookup.sql", PackageResources._07_lead_email_lookup_sql),
         file("008_rejected_events_idempotency.sql", PackageResources._08_rejected_events_idempotency_sql),
+        file("009_hourly_type_rollup.sql", PackageResources._09_hourly_type_rollup_sql),
     ].sorted { $0.version < $1.version }
 
     private static func file(_ name: String, _ bytes: [UInt8]) -> Migration {

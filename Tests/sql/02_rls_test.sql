@@ -18,11 +18,12 @@ SELECT is((SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c
           'RLS is enabled on every table (partitions inherit the parent''s policies)');
 SELECT is((SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname IN ('marketing', 'onboarding', 'analytics', 'experiments', 'whatsapp', 'public')
-             AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT LIKE '\_\_%' AND c.relrowsecurity), 14,
-          'the 11 business tables + rejected_events + audit_log + lead_rate_limits have RLS');
+             AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT LIKE '\_\_%' AND c.relrowsecurity), 15,
+          'the 11 business tables + rejected_events + audit_log + lead_rate_limits + event_hour_type_totals have RLS');
 SELECT ok((SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE oid IN (
               'marketing.leads'::regclass, 'marketing.lead_interactions'::regclass, 'onboarding.sessions'::regclass,
               'onboarding.step_activities'::regclass, 'analytics.metrics'::regclass, 'analytics.event_aggregations'::regclass,
+              'analytics.event_hour_type_totals'::regclass,
               'experiments.experiments'::regclass, 'experiments.assignments'::regclass, 'whatsapp.accounts'::regclass,
               'whatsapp.templates'::regclass, 'public.audit_log'::regclass)),
           'FORCE RLS on business, rollup and audit tables');

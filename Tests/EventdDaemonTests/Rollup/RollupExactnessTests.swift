@@ -148,6 +148,32 @@ struct RollupExactnessTests {
         #expect(try runner.query("SELECT sum(event_count) FROM analytics.event_aggregations WHERE bucket_width = 'day'").first?.int(0) == 200)
     }
 
+    /// 009's per-(hour, type) totals with two writers of the same hour at once (rollup retention or a
+    /// hand edit beside a run): the second waits for the first's commit, then sums both rows.
+    @Test func twoWritersOfOneHourKeepTheHourTotalsExact() throws {
+        let database = try TestDatabase.create(prefix: "eventd_rollup_test")
+        defer { database.drop() }
+        let first = try database.connect()
+        defer { first.close() }
+        let url = database.url
+        let hourRow = """
+            INSERT INTO analytics.event_aggregations (bucket_width, bucket_start, type, name, transport, event_count)
+            VALUES ('hour', date_trunc('hour', now(), 'UTC'), 'track', $1, 'tcp', $2::bigint)
+            """
+        try first.execute("BEGIN")
+        _ = try first.query(hourRow, ["first", "5"])
+        let second = onThread {
+            guard let connection = try? PostgresConnection.connect(url: url) else { return }
+            defer { connection.close() }
+            _ = try? connection.query(hourRow, ["second", "7"])
+        }
+        #expect(try waitUntil(first, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"),
+                "the second writer waits for the first")
+        try first.execute("COMMIT")
+        second.wait()
+        #expect(try first.query("SELECT count(*), sum(events) FROM analytics.event_hour_type_totals").first?.values == ["1", "12"])
+    }
+
     private func waitUntil(_ connection: PostgresConnection, _ sql: String, timeout: TimeInterval = 20) throws -> Bool {
         let deadline = Date(timeIntervalSinceNow: timeout)
         while Date() < deadline {

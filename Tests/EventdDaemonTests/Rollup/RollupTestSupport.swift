@@ -21,7 +21,8 @@ enum RollupSQL {
         FROM (SELECT now() - random() * $2::interval AS t FROM generate_series(1, $1::int)) g
         """
 
-    /// Rows in the symmetric difference between event_aggregations and a GROUP BY over analytics.events.
+    /// Rows in the symmetric difference between the rollups (event_aggregations, events.count, and the
+    /// per-(hour, type) totals of 009) and a GROUP BY over analytics.events.
     static let mismatches = """
         WITH expected AS (
             SELECT w.w AS bucket_width, date_trunc(w.w::text, e.occurred_at, 'UTC') AS bucket_start, e.type, e.name, e.transport,
@@ -34,12 +35,19 @@ enum RollupSQL {
         ), actual AS (
             SELECT bucket_width, bucket_start, type, name, transport, country, device_type, event_count, distinct_sessions,
                    distinct_users, value_sum, revenue_sum FROM analytics.event_aggregations
+        ), expected_hours AS (
+            SELECT bucket_start, type, sum(event_count)::bigint, sum(value_sum), sum(revenue_sum)
+            FROM expected WHERE bucket_width = 'hour' GROUP BY 1, 2
+        ), actual_hours AS (
+            SELECT hour, type, events, value_sum, revenue_sum FROM analytics.event_hour_type_totals
         )
         SELECT (SELECT count(*) FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM actual) x)
              + (SELECT count(*) FROM (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected) y)
              + (SELECT count(*) FROM (SELECT 'events.count', bucket_width, bucket_start, sum(event_count)::numeric FROM expected GROUP BY 2, 3
                                       EXCEPT ALL SELECT metric_name, bucket_width, bucket_start, value FROM analytics.metrics
                                       WHERE metric_name = 'events.count') z)
+             + (SELECT count(*) FROM (SELECT * FROM expected_hours EXCEPT ALL SELECT * FROM actual_hours) h)
+             + (SELECT count(*) FROM (SELECT * FROM actual_hours EXCEPT ALL SELECT * FROM expected_hours) g)
         """
 
     /// Totals that must not depend on how runs were interleaved.
