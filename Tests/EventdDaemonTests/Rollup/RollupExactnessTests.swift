@@ -148,9 +148,9 @@ struct RollupExactnessTests {
         #expect(try runner.query("SELECT sum(event_count) FROM analytics.event_aggregations WHERE bucket_width = 'day'").first?.int(0) == 200)
     }
 
-    private func waitUntil(_ connection: PostgresConnection, _ sql: String, timeout: TimeInterval = 20) throws -> Bool {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while Date() < deadline {
+    private func waitUntil(_ connection: PostgresConnection, _ sql: String, timeout: Duration = .seconds(20)) throws -> Bool {
+        let deadline = TestTimeout.deadline(after: timeout)
+        while ContinuousClock.now < deadline {
             if try connection.query(sql).first?.int(0) ?? 0 > 0 { return true }
             Thread.sleep(forTimeInterval: 0.02)
         }

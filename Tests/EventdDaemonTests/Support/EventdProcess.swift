@@ -79,13 +79,13 @@ final class EventdProcess {
     var isRunning: Bool { process.isRunning }
 
     private func waitUntilListening() throws {
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
+        let deadline = TestTimeout.deadline(after: .seconds(20))
+        while ContinuousClock.now < deadline {
             if !process.isRunning { throw TestSetupError("eventd exited at start; its log: \(log)") }
             if (try? LineClient(port: tcpPort)) != nil { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw TestSetupError("eventd did not listen on 127.0.0.1:\(tcpPort) within 20 s; its log: \(log)")
+        throw TestSetupError("eventd did not listen on 127.0.0.1:\(tcpPort) within \(TestTimeout.scaled(.seconds(20))); its log: \(log)")
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
