@@ -19,9 +19,11 @@
 #
 # Known and handled:
 #   • TSan: Synchronization.Mutex is reported falsely (its futex lock is invisible to TSan); EventdCore uses the
-#     pthread-based PThreadLock for that reason, and NIO has its own locks. No suppressions are needed today.
+#     pthread-based PThreadLock for that reason, NIO has its own locks, and test code uses NIOLockedValueBox or
+#     NSLock. No suppressions are needed today.
 #   • ASan: leak detection is off (detect_leaks=0): the Swift runtime, Foundation and NIO keep process-lifetime
 #     caches that LeakSanitizer reports at exit, which would drown real findings; heap and stack errors stay fatal.
+#     The soak test gives its eventd process a 16 MiB quarantine so that its RSS bounds still mean something.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -65,9 +67,9 @@ for sanitizer in "${sanitizers[@]}"; do
     found=$(cat "$reports"/report.* 2>/dev/null |
         grep -cE "^(==[0-9]+==ERROR: AddressSanitizer|WARNING: ThreadSanitizer)")
     echo "sanitizers: $sanitizer — tests ran in $((SECONDS - built)) s, exit $status, $found sanitizer report(s)"
-    grep -E "^(Test run with|Executed [0-9]+ tests|✘ Test .* failed)" "$log" | sort | uniq -c | head -20 | sed 's/^/  /'
+    grep -E "(Test run with [0-9]+ tests|Executed [0-9]+ tests|✘ Test .* failed)" "$log" | sort | uniq -c | head -20 | sed 's/^/  /'
     for file in "$reports"/report.*; do
-        [[ -e $file ]] && { echo "  --- $file"; head -60 "$file" | sed 's/^/  /'; }
+        [[ -e $file ]] && { echo "  $file:"; grep -E "^(WARNING|SUMMARY|==[0-9]+==ERROR)" "$file" | sort | uniq -c | sed 's/^/  /'; }
     done
     if [[ $status -ne 0 || $found -ne 0 ]]; then
         failed+=("$sanitizer")

@@ -23,9 +23,11 @@ final class EventdProcess {
     }
 
     /// Writes a config for `databaseURL` and `spoolDirectory` (plus `extra` TOML) and starts eventd on
-    /// free loopback ports; returns once its TCP listener accepts connections.
+    /// free loopback ports, with this process's environment plus `environment`; returns once its TCP
+    /// listener accepts connections.
     static func start(databaseURL: String, spoolDirectory: String?, tcpPort: Int? = nil,
-                      extra: String = "", workDirectory: String, wrapper: [String] = []) throws -> EventdProcess {
+                      extra: String = "", workDirectory: String, wrapper: [String] = [],
+                      environment: [String: String] = [:]) throws -> EventdProcess {
         let tcp = try tcpPort ?? freeLoopbackPort()
         let admin = try freeLoopbackPort()
         let configPath = workDirectory + "/eventd-\(tcp).toml"
@@ -59,6 +61,7 @@ final class EventdProcess {
         let command = wrapper + [try binary(), "serve", "--config", configPath]
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
