@@ -146,10 +146,9 @@ struct LoaderFaultTests {
         try client.send(text)
 
         // Wait for the COPY to be running, then restart PostgreSQL under it.
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(30)
+        let deadline = TestTimeout.deadline(after: .seconds(30))
         var copying = 0
-        while copying == 0, clock.now < deadline {
+        while copying == 0, ContinuousClock.now < deadline {
             copying = (try? server.scalar(
                 "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'COPY%'")) ?? 0
             try await Task.sleep(for: .milliseconds(50))

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
+import NIOConcurrencyHelpers
 import Synchronization
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,16 +15,18 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
 }
 
 /// The message ids whose events a client was told are safe (ack or 2xx), shared between client threads.
+/// A pthread-based lock, not `Synchronization.Mutex`: ThreadSanitizer cannot see Mutex's futex and would
+/// report every pair of appends as a race (see EventdCore's PThreadLock).
 final class ConfirmedIDs: Sendable {
-    private let ids = Mutex<[String]>([])
+    private let ids = NIOLockedValueBox<[String]>([])
     private let spooledAcks = Atomic<Int>(0)
 
     func add(_ new: [String], spooled: Bool = false) {
-        ids.withLock { $0.append(contentsOf: new) }
+        ids.withLockedValue { $0.append(contentsOf: new) }
         if spooled { spooledAcks.add(1, ordering: .relaxed) }
     }
-    var all: [String] { ids.withLock { $0 } }
-    var count: Int { ids.withLock { $0.count } }
+    var all: [String] { ids.withLockedValue { $0 } }
+    var count: Int { ids.withLockedValue { $0.count } }
     /// Acknowledgements that said `"spooled":true`.
     var spooled: Int { spooledAcks.load(ordering: .relaxed) }
 }

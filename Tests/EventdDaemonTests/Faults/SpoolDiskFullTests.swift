@@ -31,9 +31,8 @@ extension FaultTests { @Suite struct SpoolDiskFullTests {
             try runAckSender(port: port, prefix: "full-ack", eventsPerLine: 20, interval: .milliseconds(10),
                              confirmed: confirmed, stop: stop)
         }
-        let clock = ContinuousClock()
-        let ackDeadline = clock.now + .seconds(20)
-        while confirmed.spooled == 0, clock.now < ackDeadline { try await Task.sleep(for: .milliseconds(20)) }
+        let ackDeadline = TestTimeout.deadline(after: .seconds(20))
+        while confirmed.spooled == 0, ContinuousClock.now < ackDeadline { try await Task.sleep(for: .milliseconds(20)) }
         // A sender without acks that never waits: it fills the ring, then its socket stops being read.
         async let blasted = onThread { () throws -> Int in
             let client = try LineClient(port: port)
@@ -42,8 +41,8 @@ extension FaultTests { @Suite struct SpoolDiskFullTests {
         }
 
         let metrics = daemon.metrics
-        let deadline = clock.now + .seconds(20)
-        while metrics.counterTotal(label: MetricName.spoolFull) == 0, clock.now < deadline {
+        let deadline = TestTimeout.deadline(after: .seconds(20))
+        while metrics.counterTotal(label: MetricName.spoolFull) == 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(metrics.counterTotal(label: MetricName.spoolFull) > 0, "the spool filled up")
@@ -102,9 +101,8 @@ extension FaultTests { @Suite struct SpoolDiskFullTests {
             try runAckSender(port: port, prefix: "enospc", eventsPerLine: 50, interval: .milliseconds(2),
                              confirmed: confirmed, stop: stop)
         }
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(30)
-        while !eventd.log.contains("No space left on device"), clock.now < deadline {
+        let deadline = TestTimeout.deadline(after: .seconds(30))
+        while !eventd.log.contains("No space left on device"), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(eventd.log.contains("No space left on device"), "the tmpfs filled up (\(confirmed.count) confirmed)")

@@ -39,7 +39,7 @@ final class PageServer: @unchecked Sendable {
             while true {
                 let client = accept(fd, nil, nil)
                 guard client >= 0 else { return }  // the listening socket was closed
-                var timeout = timeval(tv_sec: 5, tv_usec: 0)
+                var timeout = TestTimeout.receiveTimeout(seconds: 5)
                 setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
                 var request: [UInt8] = []
                 var chunk = [UInt8](repeating: 0, count: 4096)

@@ -174,9 +174,9 @@ struct RollupExactnessTests {
         #expect(try first.query("SELECT count(*), sum(events) FROM analytics.event_hour_type_totals").first?.values == ["1", "12"])
     }
 
-    private func waitUntil(_ connection: PostgresConnection, _ sql: String, timeout: TimeInterval = 20) throws -> Bool {
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while Date() < deadline {
+    private func waitUntil(_ connection: PostgresConnection, _ sql: String, timeout: Duration = .seconds(20)) throws -> Bool {
+        let deadline = TestTimeout.deadline(after: timeout)
+        while ContinuousClock.now < deadline {
             if try connection.query(sql).first?.int(0) ?? 0 > 0 { return true }
             Thread.sleep(forTimeInterval: 0.02)
         }

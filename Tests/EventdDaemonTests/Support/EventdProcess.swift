@@ -23,7 +23,8 @@ final class EventdProcess {
     }
 
     /// Writes a config for `databaseURL` and `spoolDirectory` (plus `extra` TOML) and starts eventd on
-    /// free loopback ports; returns once its TCP listener accepts connections.
+    /// free loopback ports, with this process's environment plus `environment`; returns once its TCP
+    /// listener accepts connections.
     static func start(databaseURL: String, spoolDirectory: String?, tcpPort: Int? = nil,
                       extra: String = "", environment: [String: String] = [:], workDirectory: String,
                       wrapper: [String] = []) throws -> EventdProcess {
@@ -60,6 +61,7 @@ final class EventdProcess {
         let command = wrapper + [try binary(), "serve", "--config", configPath]
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = log
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
@@ -82,13 +84,13 @@ final class EventdProcess {
     var isRunning: Bool { process.isRunning }
 
     private func waitUntilListening() throws {
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
+        let deadline = TestTimeout.deadline(after: .seconds(20))
+        while ContinuousClock.now < deadline {
             if !process.isRunning { throw TestSetupError("eventd exited at start; its log: \(log)") }
             if (try? LineClient(port: tcpPort)) != nil { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw TestSetupError("eventd did not listen on 127.0.0.1:\(tcpPort) within 20 s; its log: \(log)")
+        throw TestSetupError("eventd did not listen on 127.0.0.1:\(tcpPort) within \(TestTimeout.scaled(.seconds(20))); its log: \(log)")
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }

@@ -12,6 +12,7 @@ final class RunningDaemon: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
+    /// An eventd on `database` with the chosen sources on ephemeral loopback ports and a quick loader.
     static func start(
         database: TestDatabase,
         tcp: Bool = true,
@@ -24,7 +25,7 @@ final class RunningDaemon: Sendable {
         log: LogRecorder? = nil,
         configure: (inout EventdConfig) -> Void = { _ in }
     ) async throws -> RunningDaemon {
-        var config = EventdConfig()
+        var config = testConfig()
         if tcp { config.sources.tcp.listen = ListenAddress(host: "127.0.0.1", port: 0) }
         if udp { config.sources.udp.listen = ListenAddress(host: "127.0.0.1", port: 0) }
         if http {
@@ -34,20 +35,43 @@ final class RunningDaemon: Sendable {
             config.sources.http.rateLimit.perIPPerSecond = 0
             config.sources.http.rateLimit.perKeyPerSecond = 0
         }
+        configure(&config)
+        return try await start(config: config, databaseURL: database.url, waitForDatabase: waitForDatabase,
+                               sink: sink, log: log, systemd: systemd, reloadConfig: file?.load)
+    }
+
+    /// A config with no sources and a loader that cuts and retries quickly (tests wait for rows).
+    static func testConfig() -> EventdConfig {
+        var config = EventdConfig()
         config.loader.batchDelay = .milliseconds(20)
         config.loader.retryInitial = .milliseconds(20)
         config.loader.retryMax = .milliseconds(200)
-        configure(&config)
+        return config
+    }
+
+    /// An eventd running `config`, once every configured listener is open and, when `waitForDatabase`,
+    /// PostgreSQL is connected.
+    static func start(
+        config: EventdConfig,
+        databaseURL: String,
+        waitForDatabase: Bool = true,
+        logLevel: Logger.Level = .notice,
+        sink: LoaderSink = .postgres,
+        log: LogRecorder? = nil,
+        systemd: SystemdEnvironment = SystemdEnvironment(),
+        reloadConfig: (@Sendable () throws -> EventdConfig)? = nil,
+        httpSettings: (HTTPSource.Settings) -> HTTPSource.Settings = { $0 }
+    ) async throws -> RunningDaemon {
         var logger = log?.logger() ?? Logger(label: "eventd-test")
-        logger.logLevel = .notice
+        logger.logLevel = logLevel
         let metrics = TestMetrics()
-        let daemon = try EventdDaemon.build(config: config, databaseURL: database.url, logger: logger,
+        let daemon = try EventdDaemon.build(config: config, databaseURL: databaseURL, logger: logger,
                                             metricsFactory: metrics, renderMetrics: nil, sink: sink,
-                                            systemd: systemd, reloadConfig: file?.load)
+                                            httpSettings: httpSettings, systemd: systemd, reloadConfig: reloadConfig)
         let group = daemon.serviceGroup(logger: logger, signals: false)
         let task = Task { try await group.run() }
         let running = RunningDaemon(daemon: daemon, metrics: metrics, group: group, task: task)
-        try await running.waitUntilListening(tcp: tcp, udp: udp, http: http, database: waitForDatabase)
+        try await running.waitUntilReady(config: config, database: waitForDatabase)
         return running
     }
 
@@ -62,19 +86,19 @@ final class RunningDaemon: Sendable {
     var udpPort: Int { daemon.udp?.localAddress?.port ?? 0 }
     var httpPort: Int { daemon.http?.localAddress?.port ?? 0 }
 
-    private func waitUntilListening(tcp: Bool, udp: Bool, http: Bool, database: Bool) async throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(10)
-        while clock.now < deadline {
-            let tcpReady = !tcp || daemon.tcp?.localAddress != nil
-            let udpReady = !udp || daemon.udp?.localAddress != nil
-            let httpReady = !http || daemon.http?.localAddress != nil
-            // Ready: every listener built (configured or inherited) is open and, unless the test runs
-            // with PostgreSQL down on purpose, PostgreSQL is connected.
+    private func waitUntilReady(config: EventdConfig, database: Bool) async throws {
+        let limit = Duration.seconds(10)
+        let deadline = TestTimeout.deadline(after: limit)
+        while ContinuousClock.now < deadline {
+            let tcpReady = config.sources.tcp.listen == nil || daemon.tcp?.localAddress != nil
+            let udpReady = config.sources.udp.listen == nil || daemon.udp?.localAddress != nil
+            let httpReady = config.sources.http.listen == nil || daemon.http?.localAddress != nil
+            // Ready: every configured listener is open and, unless the test runs with PostgreSQL down on
+            // purpose, PostgreSQL is connected (readiness also counts listeners inherited from systemd).
             if tcpReady && udpReady && httpReady && (!database || daemon.health.readiness.ready) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw TestSetupError("eventd did not start listening within 10 s")
+        throw TestSetupError("eventd was not ready within \(TestTimeout.scaled(limit)): \(daemon.health.readiness.reason)")
     }
 
     /// Graceful shutdown, as on SIGTERM; returns when every service has stopped.

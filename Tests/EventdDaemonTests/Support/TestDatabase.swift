@@ -65,15 +65,15 @@ struct TestDatabase: Sendable {
         return base + "/" + name + query
     }
 
-    /// Polls `sql` (a single integer) until it equals `expected` or `timeout` passes; returns the last value.
+    /// Polls `sql` (a single integer) until it equals `expected` or `timeout` (scaled, see TestTimeout) passes;
+    /// returns the last value.
     @discardableResult
     func waitForCount(_ sql: String, toReach expected: Int, timeout: Duration = .seconds(20)) async throws -> Int {
         let connection = try connect()
         defer { connection.close() }
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
+        let deadline = TestTimeout.deadline(after: timeout)
         var last = -1
-        while clock.now < deadline {
+        while ContinuousClock.now < deadline {
             last = try scalar(connection, sql)
             if last >= expected { return last }
             try await Task.sleep(for: .milliseconds(50))

@@ -30,9 +30,8 @@ struct SystemdNotifyTests {
         #expect(await listener.waitFor { $0 == "WATCHDOG=1" } != nil)
         // Pings keep coming (every 100 ms, half the 200 ms timeout; the bound is loose for busy machines).
         let pings = listener.messages.filter { $0 == "WATCHDOG=1" }.count
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(10)
-        while listener.messages.filter({ $0 == "WATCHDOG=1" }).count < pings + 3, clock.now < deadline {
+        let deadline = TestTimeout.deadline(after: .seconds(10))
+        while listener.messages.filter({ $0 == "WATCHDOG=1" }).count < pings + 3, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(listener.messages.filter { $0 == "WATCHDOG=1" }.count >= pings + 3, "pinged again and again")

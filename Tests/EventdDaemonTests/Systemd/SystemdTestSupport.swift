@@ -39,11 +39,10 @@ final class NotifyListener: @unchecked Sendable {
         return lock.withLock { seen }
     }
 
-    /// Waits until a datagram satisfies `match`; returns it, or nil after `timeout`.
+    /// Waits until a datagram satisfies `match`; returns it, or nil after `timeout` (scaled, see TestTimeout).
     func waitFor(timeout: Duration = .seconds(10), _ match: (String) -> Bool) async -> String? {
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while clock.now < deadline {
+        let deadline = TestTimeout.deadline(after: timeout)
+        while ContinuousClock.now < deadline {
             if let found = messages.first(where: match) { return found }
             try? await Task.sleep(for: .milliseconds(20))
         }

@@ -54,10 +54,9 @@ struct TwoInstancesTests {
         // Both rollup services run every 100 ms; the advisory lock lets one at a time recompute.
         let connection = try database.connect()
         defer { connection.close() }
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(20)
+        let deadline = TestTimeout.deadline(after: .seconds(20))
         var mismatches = -1
-        while clock.now < deadline {
+        while ContinuousClock.now < deadline {
             mismatches = try RollupSQL.mismatchCount(connection)
             if mismatches == 0, try database.scalar("SELECT coalesce(sum(event_count), 0) FROM analytics.event_aggregations WHERE bucket_width = 'day'") == 300 { break }
             try await Task.sleep(for: .milliseconds(100))
