@@ -79,6 +79,19 @@ struct ConfigHostileInputTests {
         #expect(loadError("\u{FEFF}[sources.tcp]\nlisten = \"127.0.0.1:5170\"\n") == nil)
     }
 
+    @Test func veryLongUnknownNamesAreRefusedWithoutASpellingSearch() throws {
+        // FuzzConfig regression (a slow input, then out of memory): a 2 KB `EVENTD_LOADER_…` name was compared
+        // edit by edit with every key; names this far from every key's length are no typo and are not compared.
+        let long = String(repeating: "ldmin.lisodmi", count: 8_000)
+        let fromEnvironment = try #require(loadError("", environment: ["EVENTD_LOADER_" + long: ""]))
+        #expect(fromEnvironment.code == .unknownKey)
+        #expect(!fromEnvironment.description.contains("did you mean"))
+        let fromFile = try #require(loadError("[loader]\n\"\(long)\" = 1\n"))
+        #expect(fromFile.code == .unknownKey)
+        #expect(!fromFile.description.contains("did you mean"))
+        #expect(loadError("", environment: ["EVENTD_LOADER_BACH_ROWS": "1"])?.description.contains("did you mean 'EVENTD_LOADER_BATCH_ROWS'") == true)
+    }
+
     @Test func arraysAndInlineTablesOnTheirOwnLinesAreNotMistakenForHeaders() throws {
         let config = try EventdConfig.load(tomlText: """
             [sources.http]
