@@ -71,14 +71,14 @@ for target in "${targets[@]}"; do
         echo "fuzz: $target for ${seconds} s"
         # TOMLKit leaks on every parse (lsan.supp); with leak checks on, libFuzzer then runs a full LeakSanitizer
         # pass after every input (~75 inputs/s instead of thousands), so this target fuzzes without them. The
-        # leaks still add up (~5 KB an input: -rss_limit_mb after ~400,000 inputs), so a long FuzzConfig run is
-        # a series of processes of at most 60 s, each going on from the corpus the earlier ones grew (with
+        # leaks still add up (~5 KB an input: 1 GB a minute at 2,400 inputs/s), so a long FuzzConfig run is
+        # a series of processes of at most 30 s, each going on from the corpus the earlier ones grew (with
         # FUZZ_SEED, process i uses seed FUZZ_SEED+i). A bounded run (FUZZ_RUNS) is one process.
         leaks=1
         slice_limit=$seconds
         if [[ "$target" == FuzzConfig ]]; then
             leaks=0
-            [[ ${#runs[@]} -eq 0 ]] && slice_limit=60
+            [[ ${#runs[@]} -eq 0 ]] && slice_limit=30
         fi
         : >"$log"
         remaining=$seconds

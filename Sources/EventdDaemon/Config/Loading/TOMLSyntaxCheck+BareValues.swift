@@ -38,8 +38,9 @@ extension TOMLSyntaxCheck {
     /// `3.14`, `-0.01`, `5e+22`, `6.626e-34`, `1_000.5`, `inf`, `-nan`: a fraction, an exponent or both.
     static func isFloat(_ token: [UInt8]) -> Bool {
         var shape = Shape(token[...])
-        _ = shape.take(UInt8(ascii: "+")) || shape.take(UInt8(ascii: "-"))
-        if shape.rest.elementsEqual("inf".utf8) || shape.rest.elementsEqual("nan".utf8) { return true }
+        var unsigned = shape
+        _ = unsigned.take(UInt8(ascii: "+")) || unsigned.take(UInt8(ascii: "-"))
+        if unsigned.rest.elementsEqual("inf".utf8) || unsigned.rest.elementsEqual("nan".utf8) { return true }
         guard shape.decimalInteger() else { return false }
         let fraction = shape.take(UInt8(ascii: "."))
         if fraction && !shape.digits(isDecimal) { return false }
