@@ -4,10 +4,18 @@ import Testing
 
 /// The shipped `Config/eventd.toml` must stay loadable, match the built-in defaults, and show every key.
 @Suite struct ConfigExampleFileTests {
-    /// `Config/eventd.toml` at the package root, found from this file's path (`Tests/EventdDaemonTests/...`).
-    static let examplePath = URL(fileURLWithPath: #filePath)
+    /// The package root, found from this file's path (`Tests/EventdDaemonTests/...`).
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Config/eventd.toml").path
+    static let examplePath = repositoryRoot.appendingPathComponent("Config/eventd.toml").path
+
+    /// The example with every commented-out setting (`# key = value`, `# [table]`) uncommented.
+    static func uncommented(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            let isSetting = line.hasPrefix("# [") || line.wholeMatch(of: /# [a-z_]+ = .*/) != nil
+            return isSetting ? String(line.dropFirst(2)) : String(line)
+        }.joined(separator: "\n")
+    }
 
     @Test func shippedExampleLoadsAsTheDefaultsWithTheThreeSourcesOn() throws {
         let config = try EventdConfig.load(fileAt: Self.examplePath, environment: [:])
@@ -21,11 +29,7 @@ import Testing
     /// Uncommenting every `# key = value` line (and `# [[table]]`) must give a valid config that sets every
     /// key, so the commented-out defaults are real keys with well-formed values, and none is missing.
     @Test func uncommentedExampleIsValidAndMentionsEveryKey() throws {
-        let text = try String(contentsOfFile: Self.examplePath, encoding: .utf8)
-        let uncommented = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            let isSetting = line.hasPrefix("# [") || line.wholeMatch(of: /# [a-z_]+ = .*/) != nil
-            return isSetting ? String(line.dropFirst(2)) : String(line)
-        }.joined(separator: "\n")
+        let uncommented = Self.uncommented(try String(contentsOfFile: Self.examplePath, encoding: .utf8))
 
         let config = try EventdConfig.load(tomlText: uncommented, environment: [:])
         #expect(config.database.url != nil)

@@ -47,20 +47,32 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Values quoted in a message come from files and environment variables and may hold newlines or
-    /// other control characters; escape them so the error stays the one line the operator sees.
+    /// other control characters (or U+2028/U+2029, which some log viewers break lines at); escape them so
+    /// the error stays the one line the operator sees.
     static func oneLine(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        escaping(text, where: breaksLines)
+    }
+
+    /// `text` with every character `matches` picks written as an escape: `\n`, `\r`, `\t`, else `\u{…}`.
+    static func escaping(_ text: String, where matches: (Unicode.Scalar) -> Bool) -> String {
+        guard text.unicodeScalars.contains(where: matches) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
+            case _ where !matches(scalar): out.unicodeScalars.append(scalar)
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.properties.generalCategory == .control:
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default: out.unicodeScalars.append(scalar)
+            default: out += "\\u{" + String(scalar.value, radix: 16) + "}"
             }
         }
         return out
+    }
+
+    private static func breaksLines(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator: true
+        default: false
+        }
     }
 }

@@ -32,12 +32,8 @@ indirect enum ConfigNode: Sendable {
 
     /// Parses a TOML document into its top-level entries.
     static func parseDocument(_ text: String) throws(ConfigError) -> [(key: String, value: ConfigNode)] {
-        if let (line, column) = TOMLCharacterCheck.firstStrayCharacter(in: text) {
-            throw ConfigError(
-                code: .syntax, key: nil,
-                description: "TOML syntax error at line \(line), column \(column): a non-ASCII or control character outside a string or comment (quote the key or value)",
-                line: line, column: column)
-        }
+        // toml++ aborts the process on some malformed input instead of throwing: it only sees checked syntax.
+        try TOMLSyntaxCheck.check(text)
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

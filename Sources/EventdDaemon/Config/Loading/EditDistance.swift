@@ -3,9 +3,12 @@ enum EditDistance {
     /// The candidate nearest to `word`, if within a typo's distance (about one edit per three characters).
     static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
         let limit = max(1, min(3, word.count / 3))
+        let word = word.lowercased()
         var best: (name: String, distance: Int)?
-        for candidate in candidates {
-            let distance = distance(word.lowercased(), candidate.lowercased())
+        // Lengths further apart than the limit are further apart in edits too; skipping them keeps a long
+        // name (a mistaken or hostile EVENTD_… variable, a huge key) from costing length × length per candidate.
+        for candidate in candidates where abs(candidate.count - word.count) <= limit {
+            let distance = distance(word, candidate.lowercased())
             if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
         return best?.name
