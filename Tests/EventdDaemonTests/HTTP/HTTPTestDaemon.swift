@@ -29,7 +29,6 @@ final class HTTPTestDaemon: Sendable {
             WriteKey(name: "website", key: publicKey, kind: .public, allowedOrigins: [allowedOrigin]),
             WriteKey(name: "backend", key: secretKey, kind: .secret),
         ]
-        config.loader.batchDelay = .milliseconds(20)
         config.loader.retryInitial = .milliseconds(20)
         config.loader.retryMax = .milliseconds(200)
         config.shutdown.drainTimeout = .seconds(2)

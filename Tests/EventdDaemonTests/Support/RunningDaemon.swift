@@ -33,7 +33,6 @@ final class RunningDaemon: Sendable {
             config.sources.http.rateLimit.perIPPerSecond = 0
             config.sources.http.rateLimit.perKeyPerSecond = 0
         }
-        config.loader.batchDelay = .milliseconds(20)
         config.loader.retryInitial = .milliseconds(20)
         config.loader.retryMax = .milliseconds(200)
         configure(&config)
