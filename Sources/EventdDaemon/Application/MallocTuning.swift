@@ -14,8 +14,9 @@ import CMalloc
 /// A fixed 1 MiB mmap threshold returns those big blocks to the kernel on free, and two arenas bound the
 /// retention across threads. Measured A/B on one eventd through TCP overload, UDP flood, HTTP, UDP flood,
 /// TCP acks (Benchmarks/RESULTS.md): peak RSS 100 / 86 / 49 / 86 / 55 MB, against 120 / 135 / 125 / 138 /
-/// 129 MB with glibc's defaults. The price: the freed big buffers are mapped afresh (page faults), which
-/// showed as +0.8 µs/event of eventd CPU in TCP overload (2.8 vs 2.0); UDP, HTTP and acked TCP unchanged.
+/// 129 MB with glibc's defaults. The price is page faults whenever a big buffer is mapped afresh (+0.8
+/// µs/event in TCP overload, +1 µs on the null sink), so the batch pool keeps cut-sized batches instead of
+/// freeing them (`EventdDaemon.build`): null sink 1.39 µs/event again.
 ///
 /// An operator's own `GLIBC_TUNABLES` or `MALLOC_ARENA_MAX` / `MALLOC_MMAP_THRESHOLD_` win: nothing is
 /// changed when one is set.
