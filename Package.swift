@@ -2,7 +2,7 @@
 // eventd — analytics event ingestion daemon for PostgreSQL.
 //
 // The target graph follows the data's path:
-//   CLibPQ / CZlib        system libraries (apt: libpq-dev, zlib1g-dev)
+//   CLibPQ / CZlib        system libraries (apt: libpq-dev, zlib1g-dev); CMalloc: glibc's <malloc.h>
 //   EventdPostgres        our one small libpq layer (connect, query, COPY, errors with SQLSTATE)
 //   EventdMigrations      the schema: ordered SQL migrations embedded in the binary, and their runner
 //   EventdCore            pure, I/O-free ingest logic: framing, JSON scan/validate, enrich, COPY rows, ring
@@ -39,6 +39,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's <malloc.h> (mallopt): eventd bounds its allocator's retention, see MallocTuning.
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "EventdPostgres",
             dependencies: ["CLibPQ"]
@@ -71,6 +73,7 @@ let package = Package(
                 "EventdPostgres",
                 "EventdMigrations",
                 "CZlib",
+                "CMalloc",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

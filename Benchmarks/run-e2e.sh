@@ -79,4 +79,4 @@ exec_args=(--eventd "$BIN/eventd" --loadgen "$BIN/eventd-loadgen" --database-url
 [ -n "$DURATION" ] && exec_args+=(--duration "$DURATION")
 [ -n "$CEILING" ] && exec_args+=(--ceiling-rows "$CEILING")
 python3 "$HERE/e2e/e2e.py" "${exec_args[@]}" | tee "$OUT/table.txt"
-rm -f "$OUT/rows.copy"
+rm -f "$OUT/rows.copy" "$OUT/rows-segment.copy"

@@ -104,14 +104,20 @@ class Daemon:
         cmd = [a.eventd, "serve", "--database-url", a.database_url, "--tcp", f"127.0.0.1:{a.tcp_port}",
                "--udp", f"127.0.0.1:{a.udp_port}", "--admin", f"127.0.0.1:{a.admin_port}",
                "--log-level", "warning", "--sink", self.sink]
-        if self.http:
-            config = os.path.join(a.out, "eventd-bench.toml")
-            with open(config, "w") as f:
+        # Default config, except: no rollups or maintenance (they read analytics.events every minute,
+        # which the `psql \copy` ceiling does not; their cost is measured by query-bench.sh), and
+        # the HTTP source with an unlimited secret key when this eventd has one.
+        config = os.path.join(a.out, f"eventd-bench-{self.sink}.toml")
+        with open(config, "w") as f:
+            f.write('[rollup]\nenabled = false\n\n[maintenance]\nenabled = false\n\n')
+            if self.http:
                 f.write(f'[sources.http]\nlisten = "127.0.0.1:{a.http_port}"\n\n'
                         f'[[sources.http.write_keys]]\nname = "bench"\nkey = "{a.write_key}"\nkind = "secret"\n\n'
                         '[sources.http.rate_limit]\nper_key_per_second = 0\nper_key_burst = 0\n'
                         'per_ip_per_second = 0\nper_ip_burst = 0\n')
-            cmd += ["--config", config, "--http", f"127.0.0.1:{a.http_port}"]
+        cmd += ["--config", config]
+        if self.http:
+            cmd += ["--http", f"127.0.0.1:{a.http_port}"]
         self.stderr = open(os.path.join(a.out, f"eventd-{self.sink}.log"), "a")
         self.proc = subprocess.Popen(cmd, stdout=self.stderr, stderr=self.stderr)
         deadline = time.time() + 60
@@ -260,6 +266,13 @@ def visibility(pg, commit_ts):
     }
 
 
+def autovacuum_runs(pg):
+    """Autovacuum and autoanalyze runs on analytics.* so far: they run while a phase loads (and count in
+    its PostgreSQL CPU), but after a `psql \\copy` has committed, i.e. outside the ceiling's window."""
+    return int(pg.q("SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_all_tables "
+                    "WHERE schemaname = 'analytics'"))
+
+
 def truncate(pg):
     pg.q("TRUNCATE analytics.events, analytics.rejected_events")
     pg.q("CHECKPOINT")
@@ -279,13 +292,15 @@ def loadgen(args, transport, extra, tag):
 def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=True):
     truncate(pg)
     daemon.reset_peak_rss()
+    vacuums = autovacuum_runs(pg)
     before = snapshot(daemon, args)
     sent = loadgen(args, transport, extra, name)
     drained = wait_drained(daemon, lambda m: True)
     after = snapshot(daemon, args)
     result = {"phase": name, "transport": transport, "loadgen": {k: v for k, v in sent.items() if k != "sent_per_second"},
               "sent_per_second": sent["sent_per_second"], "started_at": sent["started_at_ns"] / 1e9,
-              "drained": drained, "cpu": cpu_report(before, after)}
+              "drained": drained, "cpu": cpu_report(before, after),
+              "autovacuum_runs_during_phase": autovacuum_runs(pg) - vacuums}
     counters = {k: after[k] - before[k] for k in ("received", "accepted", "committed", "dropped", "dropped_ring_full",
                                                    "rejected", "udp_rcvbuf_errors", "udp_in_errors")}
     result["eventd_counters"] = counters
@@ -307,12 +322,12 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
     return result
 
 
-def ceiling(args, pg, tag):
+def ceiling(args, pg, tag, rows_file=None):
     truncate(pg)
     before = snapshot(None, args)
     t0 = time.time()
     subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", args.database_url, "-c",
-                    f"\\copy analytics.events ({args.columns}) FROM '{args.rows_file}'"], check=True, timeout=3600)
+                    f"\\copy analytics.events ({args.columns}) FROM '{rows_file or args.rows_file}'"], check=True, timeout=3600)
     elapsed = time.time() - t0
     after = snapshot(None, args)
     landed = int(pg.q("SELECT count(*) FROM analytics.events"))
@@ -353,7 +368,11 @@ def main():
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--connections", type=int, default=2)
     p.add_argument("--settings", default="")
-    p.add_argument("--http-connections", type=int, default=32)
+    # Server-side Segment senders (analytics-node/-python/-go/-java) batch events up to Segment's 500 KB
+    # request limit and flush several batches concurrently; 16 connections x 500 events (~210 KB bodies)
+    # stand for a few app servers doing that (see Benchmarks/RESULTS.md).
+    p.add_argument("--http-connections", type=int, default=16)
+    p.add_argument("--http-batch", type=int, default=500)
     args = p.parse_args()
     args.duration = args.duration or (4 if args.smoke else 30)
     args.ceiling_rows = args.ceiling_rows or (20_000 if args.smoke else 1_000_000)
@@ -368,7 +387,8 @@ def main():
     D, B, C = args.duration, args.batch, args.connections
     results = {"mode": "smoke" if args.smoke else "full", "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
                "machine": machine_info(), "postgres": postgres_info(pg), "settings_file": args.settings,
-               "duration_per_phase_s": D, "batch": B, "connections": C, "phases": []}
+               "duration_per_phase_s": D, "batch": B, "connections": C,
+               "http_batch": args.http_batch, "http_connections": args.http_connections, "phases": []}
     phases = results["phases"]
 
     # 1. The ceiling: psql \copy of the very rows eventd would COPY (eventd's own encoder made them).
@@ -376,6 +396,10 @@ def main():
     subprocess.run([args.loadgen, "rows", "--count", str(args.ceiling_rows), "--batch", str(B),
                     "--out", args.rows_file], check=True)
     phases.append(ceiling(args, pg, "ceiling"))
+    if http_available:
+        args.segment_rows_file = os.path.join(args.out, "rows-segment.copy")
+        subprocess.run([args.loadgen, "rows", "--count", str(args.ceiling_rows), "--batch", str(args.http_batch),
+                        "--shape", "segment", "--transport", "http", "--out", args.segment_rows_file], check=True)
 
     daemon = Daemon(args, "postgres", http_available)
     daemon.start()
@@ -400,16 +424,17 @@ def main():
                                      ["--duration", str(D), "--batch", udp_batch, "--connections", "1", "--rate", str(half)]))
         phases.append(run_load_phase("udp-max", args, pg, daemon, "udp",
                                      ["--duration", str(D), "--batch", udp_batch, "--connections", str(C)]))
-        # 6. HTTP (Segment /v1/batch), when this eventd has the HTTP source.
-        # Each request waits for its commit (200 = committed), so one connection carries at most
-        # batch / (batch_delay + COPY) ≈ 100 / 60 ms; 32 keep-alive connections, like a fleet of
-        # server-side SDKs, are needed to reach the ceiling.
+        # 6. HTTP (Segment /v1/batch), when this eventd has the HTTP source. Each request waits for its
+        # commit (200 = committed); the loader's group commit takes all queued requests into the next
+        # COPY. HTTP rows are Segment-shaped (no session_id, so one partial index less for PostgreSQL),
+        # so their ceiling is `psql \copy` of Segment-shaped rows, measured right before.
         if http_available:
+            hb, hc = str(args.http_batch), str(args.http_connections)
+            phases.append(ceiling(args, pg, "ceiling-segment", args.segment_rows_file))
             phases.append(run_load_phase("http-max", args, pg, daemon, "http",
-                                         ["--duration", str(D), "--batch", str(B), "--connections", str(args.http_connections)]))
+                                         ["--duration", str(D), "--batch", hb, "--connections", hc]))
             phases.append(run_load_phase("http-half", args, pg, daemon, "http",
-                                         ["--duration", str(D), "--batch", str(B), "--connections", str(args.http_connections),
-                                          "--rate", str(half)]))
+                                         ["--duration", str(D), "--batch", hb, "--connections", hc, "--rate", str(half)]))
         else:
             results["http"] = "skipped: this eventd has no --http option (HTTP source not merged yet)"
             log(results["http"])
@@ -440,7 +465,7 @@ def main():
 
 def summarize(results):
     by = {p["phase"]: p for p in results["phases"]}
-    names = [k for k in ("ceiling", "ceiling-mid", "ceiling-after") if k in by]
+    names = [k for k in ("ceiling", "ceiling-mid", "ceiling-after") if k in by]  # native rows
     ceilings = [by[k]["rows_per_s"] for k in names]
     c = sum(ceilings) / len(ceilings)
     s = {"ceiling_rows_per_s": round(c), "ceiling_runs": dict(zip(names, ceilings)),
@@ -458,6 +483,12 @@ def summarize(results):
             s[f"{name}_nearest_ceiling"] = nearest
             if s["ceiling_path_us_per_row"] and p.get("path_us_per_row"):
                 s[f"{name}_cpu_model_ratio"] = round(s["ceiling_path_us_per_row"] / p["path_us_per_row"], 3)
+    if "http-max" in by and "ceiling-segment" in by:
+        # Identical rows: Segment-shaped, as the HTTP phase sends them.
+        p, seg = by["http-max"], by["ceiling-segment"]
+        s["http-max_ratio_to_segment_ceiling"] = round(p["sustained_rows_per_s"] / seg["rows_per_s"], 3)
+        if seg.get("path_us_per_row") and p.get("path_us_per_row"):
+            s["http-max_cpu_model_ratio_segment"] = round(seg["path_us_per_row"] / p["path_us_per_row"], 3)
     for name in ("udp-half", "udp-max"):
         if name in by:
             p = by[name]
@@ -508,6 +539,8 @@ def print_table(results):
             print(f"{p['phase']}: sent {u['sent']}, landed {u['landed']}, lost {u['lost']} = counted by eventd "
                   f"{u['dropped_counted_by_eventd']} + kernel receive-buffer drops {u['kernel_rcvbuf_drops_events']} "
                   f"+ unexplained {u['unexplained']}")
+    vacuums = {p["phase"]: p["autovacuum_runs_during_phase"] for p in results["phases"] if p.get("autovacuum_runs_during_phase")}
+    print(f"autovacuum/autoanalyze runs inside eventd phases (in their PG CPU; never in a ceiling's): {vacuums or 'none'}")
     if results.get("http"):
         print("http:", results["http"])
     print(f"ceiling runs: {s['ceiling_runs']} rows/s (spread {s['ceiling_spread_pct']}%); "

@@ -46,6 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--sink '\(sink)' is not one of \(LoaderSink.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let environment = ProcessInfo.processInfo.environment
+        MallocTuning.apply(environment: environment)
         let systemd = try SystemdEnvironment(environment: environment)
         for name in SystemdEnvironment.variables { unsetenv(name) }
         // SIGHUP re-reads everything as at start: file, environment, then the same flags on top.

@@ -13,7 +13,7 @@ import Testing
         #expect(config.admin.listen.description == "127.0.0.1:9464")
         #expect(config.ring.capacity == 4_096)
         #expect(config.limits.maxBatchBytes == 512_000)
-        #expect(config.loader.batchDelay == .milliseconds(50))
+        #expect(config.loader.batchDelay == .zero)
     }
 
     @Test func mapsSnakeCaseKeysToProperties() throws {

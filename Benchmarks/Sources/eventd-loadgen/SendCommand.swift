@@ -50,7 +50,13 @@ struct SendCommand: ParsableCommand {
         for index in 0..<connections {
             group.enter()
             let stream = runID &+ UInt32(index) &* 0x0100_0000
-            let thread = Thread {
+            var connectionPlan = plan
+            if perConnectionRate > 0 {
+                let interval = Double(batch) / perConnectionRate
+                connectionPlan.phaseOffsetNs = Int64(Double(index) / Double(connections) * interval * 1e9)
+            }
+            let thread = Thread { [connectionPlan] in
+                let plan = connectionPlan
                 var stamper = EventStamper(mix: mix, stream: stream, startIndex: index * 997)
                 let stats: WorkerStats
                 switch transport {

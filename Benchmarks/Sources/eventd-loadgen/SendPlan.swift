@@ -18,6 +18,9 @@ struct SendPlan: Sendable {
     var drainTimeoutNs: Int64
     var path: String
     var writeKey: String
+    /// At a fixed rate, where in the unit interval this connection's schedule starts: connection i of n
+    /// starts i/n of an interval late, so that independent senders do not fire in lockstep.
+    var phaseOffsetNs: Int64 = 0
 }
 
 /// Decides when the next unit may go and when to stop: a fixed schedule (unit k at start + k·batch/rate,
@@ -43,7 +46,7 @@ struct Pacer {
             return nil
         }
         if plan.ratePerConnection > 0 {
-            let due = started + Int64(Double(events) / plan.ratePerConnection * 1e9)
+            let due = started + plan.phaseOffsetNs + Int64(Double(events) / plan.ratePerConnection * 1e9)
             let wait = due - monotonicNs()
             if wait > 0 {
                 if plan.eventsPerConnection == nil && due - started >= plan.durationNs { return nil }

@@ -29,7 +29,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         public var drainTimeout: Duration
         /// `.null` discards batches instead of loading them (benchmarks: the daemon's cost alone).
         public var sink: LoaderSink
-        public init(batchRows: Int = 5_000, batchDelay: Duration = .milliseconds(50),
+        public init(batchRows: Int = 5_000, batchDelay: Duration = .zero,
                     retryInitial: Duration = .milliseconds(100), retryMax: Duration = .seconds(10),
                     drainTimeout: Duration = .seconds(30), sink: LoaderSink = .postgres) {
             self.sink = sink
@@ -115,7 +115,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         connectAtStart()
         func makeCutter() -> BatchCutter {
             let settings = self.settings
-            return BatchCutter(maxRows: settings.batchRows, maxDelay: settings.batchDelay)
+            return BatchCutter(maxRows: settings.batchRows, linger: settings.batchDelay)
         }
         var cutter = makeCutter()
         var pending: [IngestBatch] = []
@@ -136,12 +136,13 @@ public final class LoaderService: Service, @unchecked Sendable {
             if let batch = ring.tryPop() {
                 pending.append(batch)
                 cutter.add(rows: max(1, batch.events.rowCount), at: clock.now)
-                if cutter.shouldFlush(at: clock.now) { flushPending() }
+                if cutter.isFull { flushPending() }
                 continue
             }
-            // The ring looks empty: flush what is due, else sleep until the batch is due or rows arrive.
+            // The ring looks empty: group commit — flush what is pending now (or once it has lingered
+            // `batch_delay`); rows that arrive meanwhile form the next batch. Else sleep until rows arrive.
             let now = clock.now
-            if cutter.shouldFlush(at: now) {
+            if cutter.isDue(at: now) {
                 flushPending()
                 continue
             }

@@ -38,7 +38,6 @@ final class EventdProcess {
             [sources.tcp]
             listen = "127.0.0.1:\(tcp)"
             [loader]
-            batch_delay = "20ms"
             retry_initial = "20ms"
             retry_max = "200ms"
             [admin]

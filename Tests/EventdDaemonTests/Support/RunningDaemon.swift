@@ -40,10 +40,9 @@ final class RunningDaemon: Sendable {
                                sink: sink, log: log, systemd: systemd, reloadConfig: file?.load)
     }
 
-    /// A config with no sources and a loader that cuts and retries quickly (tests wait for rows).
+    /// A config with no sources and a loader that retries quickly (tests wait for rows).
     static func testConfig() -> EventdConfig {
         var config = EventdConfig()
-        config.loader.batchDelay = .milliseconds(20)
         config.loader.retryInitial = .milliseconds(20)
         config.loader.retryMax = .milliseconds(200)
         return config

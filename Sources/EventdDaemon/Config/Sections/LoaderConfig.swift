@@ -3,9 +3,11 @@ public struct LoaderConfig: Sendable, Equatable {
     /// Most rows in one COPY transaction (`batch_rows`, default 5000). Bigger batches mean fewer commits and
     /// higher throughput but more events redone after a failure.
     public var batchRows: Int = 5_000
-    /// Longest an event waits for its COPY batch to fill (`batch_delay`, default `50ms`). It bounds how stale
-    /// the events table is at low traffic; lower it for fresher data, raise it for fewer, larger commits.
-    public var batchDelay: Duration = .milliseconds(50)
+    /// How long the loader waits for more rows once the ring is empty (`batch_delay`, default `0`: group commit,
+    /// a batch is committed as soon as nothing more is queued, and rows arriving during its COPY form the next
+    /// one, so batches grow with the load). Raise it for fewer, larger commits at low traffic, at the cost of
+    /// latency for every event and for senders waiting for their commit (HTTP `200`, TCP acks).
+    public var batchDelay: Duration = .zero
     /// First wait before retrying a failed COPY or reconnecting (`retry_initial`, default `100ms`); doubles,
     /// with jitter, after each failure.
     public var retryInitial: Duration = .milliseconds(100)

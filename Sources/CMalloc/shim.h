@@ -1,0 +1,7 @@
+#ifndef EVENTD_CMALLOC_SHIM_H
+#define EVENTD_CMALLOC_SHIM_H
+// glibc's malloc tuning (mallopt), which Swift's Glibc module does not export.
+#if defined(__linux__) && __has_include(<malloc.h>)
+#include <malloc.h>
+#endif
+#endif
