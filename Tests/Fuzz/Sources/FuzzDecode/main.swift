@@ -4,16 +4,18 @@
 // and slot tables must not leak state between texts), and under tight limits (so the size, count and depth
 // refusals are reached by small inputs). Invariants checked on every decode:
 //   • the summary agrees with the buffers: accepted == event rows, rejected == refused rows == rejections;
-//   • every events row has exactly 32 tab-separated columns, every rejected row 10, each ends with one `\n`,
+//   • every row has as many tab-separated columns as its COPY column list names, ends with one `\n`,
 //     holds no raw CR/LF/NUL, is valid UTF-8, and uses only COPY's escapes (`\\` `\n` `\r` `\t`, `\N` alone);
 //   • `properties` and `context` are JSON objects PostgreSQL's jsonb accepts: no `\u0000`, no lone surrogate;
 //   • every rejection's raw range lies inside the text;
-//   • the reused decoder gives the same rows (but for fresh UUIDs) and refusals as the fresh one.
+//   • the reused decoder gives the same rows (but for fresh UUIDs: event_id, a random rejection_id) and
+//     refusals as the fresh one.
 import EventdCore
 import Foundation
 
-let eventsColumns = 32
-let rejectedColumns = 10
+// Counted from the column lists the loader sends, so a new column cannot leave this target behind.
+let eventsColumns = CopyRowEncoder.eventsColumnList.split(separator: ",").count
+let rejectedColumns = CopyRowEncoder.rejectedColumnList.split(separator: ",").count
 let propertiesColumn = 11
 let contextColumn = 12
 let eventIDColumn = 0
@@ -168,8 +170,10 @@ func decodeChecked(_ text: UnsafeRawBufferPointer, context: IngestContext, decod
         outcome.rows.append(Array(masked.joined(separator: [0x09])))
     }
     for row in rows(of: rejected) {
-        _ = columns(of: row, expected: rejectedColumns)
-        outcome.rejectedRows.append(Array(row))
+        // rejection_id (last) is random for refusals without a sender id, like event_id above.
+        var masked = columns(of: row, expected: rejectedColumns)
+        masked[masked.count - 1] = []
+        outcome.rejectedRows.append(Array(masked.joined(separator: [0x09])))
     }
     return outcome
 }
