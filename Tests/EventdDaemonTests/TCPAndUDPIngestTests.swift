@@ -137,8 +137,15 @@ struct TCPAndUDPIngestTests {
         }
         try await stopping
         #expect(acknowledged >= 25 * 100, "everything read before the shutdown began is acknowledged")
-        #expect(try database.scalar("SELECT count(*) FROM analytics.events") == acknowledged)
-        #expect(try database.scalar("SELECT count(DISTINCT message_id) FROM analytics.events") == acknowledged)
+        // The promise: nothing acknowledged is lost, nothing is stored twice. Rows may exceed the acks
+        // read here: eventd closes a connection whose unread lines are still in its receive buffer, the
+        // kernel then answers with RST, and an RST can discard acks already sent but not yet read by
+        // this client (seen once in CI). Such a sender resends, and the dedup keeps one row.
+        let rows = try database.scalar("SELECT count(*) FROM analytics.events")
+        let distinct = try database.scalar("SELECT count(DISTINCT message_id) FROM analytics.events")
+        #expect(rows >= acknowledged, "rows \(rows) vs acknowledged \(acknowledged): an acknowledged event is missing")
+        #expect(distinct == rows, "distinct ids \(distinct) vs rows \(rows): an event is stored twice")
+        #expect(rows <= 25 * 200, "rows \(rows): more than was sent")
     }
 
     @Test func recoversWhenItsPostgresConnectionIsKilledMidStream() async throws {
