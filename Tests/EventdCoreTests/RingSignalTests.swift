@@ -80,4 +80,44 @@ struct RingSignalTests {
         // Woken by the push, not by the 20 s timeout.
         #expect(waitedNanoseconds.value < 10_000_000_000)
     }
+
+    @Test func interruptBeforeWaitEndsTheNextWaitOnly() {
+        let ring = BoundedRing<RingTestBatch>(capacity: 4)
+        ring.interruptWait()
+        #expect(ring.waitForElements(timeout: .seconds(5)) == .interrupted)
+        // Consumed: the wait after it sleeps its full timeout.
+        #expect(ring.waitForElements(timeout: .milliseconds(20)) == .timedOut)
+        // Elements win over a pending interruption, which then ends a later wait.
+        ring.interruptWait()
+        #expect(ring.tryPush(RingTestBatch(sequence: 0)))
+        #expect(ring.waitForElements(timeout: .seconds(5)) == .elementsAvailable)
+        #expect(ring.tryPop()?.sequence == 0)
+        #expect(ring.waitForElements(timeout: .seconds(5)) == .interrupted)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func interruptWakesASleepingConsumerAndKeepsTheSemaphoreBalanced() async {
+        let ring = BoundedRing<RingTestBatch>(capacity: 4)
+        let results = RingTestCounter()
+        let waitedNanoseconds = RingTestCounter()
+        await runOnRingTestThreads(2) { index in
+            if index == 0 {
+                let start = ringTestNow()
+                if ring.waitForElements(timeout: .seconds(20)) == .interrupted { results.add(1) }
+                waitedNanoseconds.add(Int(ringTestNow() - start))
+                // A push after the interruption still wakes the next wait.
+                if ring.waitForElements(timeout: .seconds(20)) == .elementsAvailable,
+                   ring.tryPop()?.sequence == 9 {
+                    results.add(1)
+                }
+            } else {
+                ringTestSleep(milliseconds: 50)  // let the consumer fall asleep
+                ring.interruptWait()
+                ringTestSleep(milliseconds: 50)
+                _ = ring.tryPush(RingTestBatch(sequence: 9))
+            }
+        }
+        #expect(results.value == 2)
+        #expect(waitedNanoseconds.value < 10_000_000_000)
+    }
 }

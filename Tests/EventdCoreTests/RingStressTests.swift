@@ -39,7 +39,7 @@ struct RingStressTests {
                     case .closed:
                         received.add(count)
                         return
-                    case .timedOut:
+                    case .timedOut, .interrupted:
                         consumerTimeouts.add(1)
                     case .elementsAvailable:
                         continue

@@ -22,6 +22,8 @@ import Testing
         ("[limits]\nmax_event_bytes = \"1MiB\"", "limits.max_event_bytes"),
         ("[ring]\nmax_bytes = 1000", "ring.max_bytes"),
         ("[loader]\nretry_max = \"10ms\"", "loader.retry_max"),
+        ("[loader]\nconnections = 0", "loader.connections"),
+        ("[loader]\nconnections = 17", "loader.connections"),
         ("[rollup]\nbuckets = []", "rollup.buckets"),
         ("[rollup]\nbuckets = [\"day\", \"day\"]", "rollup.buckets"),
         ("[maintenance]\nevent_retention = \"7d\"", "maintenance.event_retention"),

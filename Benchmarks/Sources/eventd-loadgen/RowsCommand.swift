@@ -24,7 +24,7 @@ struct RowsCommand: ParsableCommand {
         var decoder = EventDecoder()
         let events = RowBuffer(table: .events, initialCapacity: 8 << 20)
         let rejected = RowBuffer(table: .rejectedEvents)
-        FileManager.default.createFile(atPath: out, contents: nil)
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
         guard let handle = FileHandle(forWritingAtPath: out) else { throw ValidationError("cannot write \(out)") }
         defer { try? handle.close() }
         let context = IngestContext(receivedAt: Timestamp.now(), transport: Transport(rawValue: transport) ?? .tcp,

@@ -3,7 +3,8 @@ import Dispatch
 
 extension BoundedRing {
     /// Blocks the calling thread until the head element is ready, the ring is
-    /// closed and drained, or `timeout` passes. Consumer thread only.
+    /// closed and drained, ``interruptWait()`` is called, or `timeout` passes.
+    /// Consumer thread only.
     ///
     /// Returns at once, without touching the semaphore, when the ring is not
     /// empty. Otherwise it sets the `consumerSleeping` flag, re-checks, and
@@ -25,6 +26,11 @@ extension BoundedRing {
             if let ready = consumerReadiness() {
                 cancelSleep()
                 return ready
+            }
+            // The same Dekker pair with `interruptWait` (flag store, then sleeping exchange).
+            if counters.waitInterrupted.exchange(false, ordering: .sequentiallyConsistent) {
+                cancelSleep()
+                return .interrupted
             }
             if consumerWakeup.wait(timeout: deadline) == .timedOut {
                 cancelSleep()
@@ -51,6 +57,15 @@ extension BoundedRing {
             return .closed
         }
         return nil
+    }
+
+    /// Makes the consumer's current or next ``waitForElements(timeout:)``
+    /// return ``RingWaitResult/interrupted`` (unless elements are ready). Any
+    /// thread; lock-free. For a consumer that also waits on something other
+    /// than producers — the loader waits for its COPY lanes to finish too.
+    public func interruptWait() {
+        counters.waitInterrupted.store(true, ordering: .sequentiallyConsistent)
+        wakeConsumer()
     }
 
     /// Clears the sleeping flag when the consumer stops waiting on its own.

@@ -38,6 +38,8 @@ struct RingCounters: @unchecked Sendable {
     let spaceWaitersPending: UnsafeAtomic<Bool>
     /// Debug builds: detects a second consumer running concurrently.
     let consumerActive: UnsafeAtomic<Bool>
+    /// Set by `interruptWait()`; the consumer's wait returns `.interrupted` once it sees it.
+    let waitInterrupted: UnsafeAtomic<Bool>
 
     private let block: UnsafeMutableRawPointer
 
@@ -56,6 +58,7 @@ struct RingCounters: @unchecked Sendable {
         consumerSleeping = bool(3 * line)     // read-mostly line
         spaceWaitersPending = bool(3 * line + 1)
         consumerActive = bool(3 * line + 2)
+        waitInterrupted = bool(3 * line + 3)
         block = raw
     }
 

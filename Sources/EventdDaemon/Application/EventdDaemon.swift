@@ -82,6 +82,7 @@ public struct EventdDaemon: Sendable {
             settings: .init(
                 batchRows: config.loader.batchRows,
                 batchDelay: config.loader.batchDelay,
+                connections: config.loader.connections,
                 retryInitial: config.loader.retryInitial,
                 retryMax: config.loader.retryMax,
                 drainTimeout: config.shutdown.drainTimeout,

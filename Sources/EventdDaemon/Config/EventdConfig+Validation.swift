@@ -34,6 +34,8 @@ extension EventdConfig {
                         + "so a full-size batch could never be queued")
 
         try check(loader.batchRows, atLeast: 1, "loader.batch_rows")
+        try require((1...LoaderConfig.maxConnections).contains(loader.connections), "loader.connections",
+                    "\(loader.connections) is not between 1 and \(LoaderConfig.maxConnections)")
         try check(loader.retryInitial, positive: "loader.retry_initial")
         try require(loader.retryMax >= loader.retryInitial, "loader.retry_max",
                     "\(ConfigDuration.format(loader.retryMax)) is shorter than loader.retry_initial "

@@ -13,6 +13,9 @@ import Logging
 /// - **Poison rows** (a row the server refuses, e.g. a value a constraint rejects): the cut is split
 ///   in halves until the refused rows stand alone; they go to the dead-letter table with the
 ///   server's message and every other row lands.
+/// - **Conflicts with a concurrent COPY** (SQLSTATE 40P01/40001: two cuts on two connections holding the
+///   same event ids in different orders deadlock, and PostgreSQL aborts one): the aborted part is run
+///   again through the staging path; the other cut's rows are duplicates by then. Never dead-lettered.
 /// Connection failures are thrown to the caller, which reconnects and retries the same cut.
 ///
 /// Not thread-safe: owned by the loader thread.
@@ -21,6 +24,8 @@ final class CopyLoader {
     private let logger: Logger
     private var connection: PostgresConnection?
     private var stagingReady = false
+    /// Deadlocks with a concurrent COPY retried within one `load` before giving the cut back.
+    static let conflictRetries = 8
 
     init(logger: Logger, connect: @escaping () throws -> PostgresConnection) {
         self.logger = logger
@@ -58,7 +63,12 @@ final class CopyLoader {
             return LoadReport(inserted: rows, duplicates: 0, refused: [])
         } catch let error as PostgresError {
             try rollbackOrDisconnect(connection, after: error)
-            if error.sqlState == SQLState.uniqueViolation {
+            if error.isTransientConflict {
+                logger.info("COPY lost a race with a concurrent COPY; loading the batch again through staging", metadata: [
+                    LogKey.error: "\(error)", LogKey.rows: "\(all.rowCount)",
+                ])
+            }
+            if error.sqlState == SQLState.uniqueViolation || error.isTransientConflict {
                 return try loadSlowly(connection, all)
             }
             logger.warning("COPY refused a batch; isolating the refused rows", metadata: [
@@ -79,6 +89,7 @@ final class CopyLoader {
             try connection.transaction { connection in try writeRejections(connection, of: all.batches) }
         }
         var pending: [RowSelection] = [all]
+        var conflicts = 0
         while let selection = pending.popLast() {
             do {
                 let inserted = try copyInTransaction(connection, selection, includeRejections: false, viaStaging: true)
@@ -86,7 +97,13 @@ final class CopyLoader {
                 report.duplicates += selection.rowCount - inserted
             } catch let error as PostgresError {
                 try rollbackOrDisconnect(connection, after: error)
-                if selection.rowCount == 1, let row = selection.rows.first {
+                if error.isTransientConflict {
+                    // The concurrent transaction goes on once ours is rolled back; past a few rounds
+                    // the caller retries the whole cut after a backoff.
+                    conflicts += 1
+                    guard conflicts <= Self.conflictRetries else { throw error }
+                    pending.append(selection)
+                } else if selection.rowCount == 1, let row = selection.rows.first {
                     report.refused.append(RefusedRow(row: row, error: error))
                     try deadLetter(connection, row: row, in: all.batches, error: error)
                 } else {

@@ -1,3 +1,4 @@
+import EventdPostgres
 import EventdCore
 
 /// The SQL the loader speaks. Column lists come from the row encoder, so the COPY statement and the
@@ -53,4 +54,15 @@ enum RejectedEventColumns {
 /// SQLSTATE codes the loader acts on.
 enum SQLState {
     static let uniqueViolation = "23505"
+    /// Two transactions waited on each other; PostgreSQL aborted one. Retrying it succeeds.
+    static let deadlockDetected = "40P01"
+    static let serializationFailure = "40001"
+}
+
+extension PostgresError {
+    /// The transaction lost a race with a concurrent one (deadlock, serialization failure) and is
+    /// worth running again; never a verdict on the rows.
+    var isTransientConflict: Bool {
+        sqlState == SQLState.deadlockDetected || sqlState == SQLState.serializationFailure
+    }
 }

@@ -4,11 +4,12 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Drains the ring into PostgreSQL: the one consumer of the ring and the owner of the COPY
-/// connection.
+/// Drains the ring into PostgreSQL: the one consumer of the ring, cutting COPY batches and committing
+/// them on up to `loader.connections` connections at once — its own, and `CopyLane`s.
 ///
 /// libpq is blocking, so the loop runs on a thread of its own rather than on the cooperative pool
-/// or an event loop. On graceful shutdown the ring is closed (the sources have already stopped,
+/// or an event loop; so does each lane. The retry, spool and drain policy stays on the loop's thread:
+/// a lane that fails to load a cut hands it back (`LoaderService+Lanes.swift`). On graceful shutdown the ring is closed (the sources have already stopped,
 /// since they are listed after the loader), the loop commits what is left and the service returns;
 /// if PostgreSQL stays away past `drainTimeout`, the remaining events are counted as dropped and logged.
 ///
@@ -24,17 +25,20 @@ public final class LoaderService: Service, @unchecked Sendable {
     public struct Settings: Sendable {
         public var batchRows: Int
         public var batchDelay: Duration
+        /// COPY connections at once (`loader.connections`): the loader thread's own plus `connections - 1` lanes.
+        public var connections: Int
         public var retryInitial: Duration
         public var retryMax: Duration
         public var drainTimeout: Duration
         /// `.null` discards batches instead of loading them (benchmarks: the daemon's cost alone).
         public var sink: LoaderSink
-        public init(batchRows: Int = 5_000, batchDelay: Duration = .zero,
+        public init(batchRows: Int = 5_000, batchDelay: Duration = .zero, connections: Int = 2,
                     retryInitial: Duration = .milliseconds(100), retryMax: Duration = .seconds(10),
                     drainTimeout: Duration = .seconds(30), sink: LoaderSink = .postgres) {
             self.sink = sink
             self.batchRows = batchRows
             self.batchDelay = batchDelay
+            self.connections = connections
             self.retryInitial = retryInitial
             self.retryMax = retryMax
             self.drainTimeout = drainTimeout
@@ -47,6 +51,7 @@ public final class LoaderService: Service, @unchecked Sendable {
     let liveSettings: LiveValue<Settings>
     var settings: Settings { liveSettings.value }
     let loader: CopyLoader
+    let connect: @Sendable () throws -> PostgresConnection
     let metrics: EventdMetrics
     let health: DaemonHealth
     let logger: Logger
@@ -73,6 +78,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         self.routing = SpoolRouting(divertAfter: spool?.settings.divertAfter ?? .seconds(0))
         self.probeBackoff = Backoff(initial: settings.retryInitial, maximum: settings.retryMax)
         self.lastPublish = clock.now
+        self.connect = connect
         self.loader = CopyLoader(logger: logger, connect: connect)
     }
 
@@ -113,6 +119,7 @@ public final class LoaderService: Service, @unchecked Sendable {
 
     private func loop() {
         connectAtStart()
+        let lanes = startLanes()
         func makeCutter() -> BatchCutter {
             let settings = self.settings
             return BatchCutter(maxRows: settings.batchRows, linger: settings.batchDelay)
@@ -122,9 +129,8 @@ public final class LoaderService: Service, @unchecked Sendable {
         // With a spool to replay, a replay chunk gets the turn after each live cut (see SpoolRouting).
         var replayTurn = false
         func flushPending() {
-            deliver(pending)
-            for batch in pending { pool.recycle(batch) }
-            pending.removeAll(keepingCapacity: true)
+            deliver(pending, lanes: lanes)
+            pending = []
             cutter = makeCutter()
             replayTurn = true
         }
@@ -141,12 +147,15 @@ public final class LoaderService: Service, @unchecked Sendable {
             }
             // The ring looks empty: group commit — flush what is pending now (or once it has lingered
             // `batch_delay`); rows that arrive meanwhile form the next batch. Else sleep until rows arrive.
+            // While every lane is busy, keep collecting instead: a lane finishing wakes this wait, and only
+            // a full cut is committed on this thread's connection alongside (see `mayCommitNow`).
             let now = clock.now
-            if cutter.isDue(at: now) {
+            if cutter.isDue(at: now), mayCommitNow(lanes: lanes) {
                 flushPending()
                 continue
             }
-            var timeout = cutter.deadline.map { $0 - now } ?? .seconds(1)
+            // Due but every lane busy: sleep until a lane finishes (it interrupts the wait) or rows arrive.
+            var timeout = cutter.isDue(at: now) ? .seconds(1) : cutter.deadline.map { $0 - now } ?? .seconds(1)
             if spool != nil {
                 if spoolHousekeeping(at: now, idle: pending.isEmpty) {
                     replayTurn = true
@@ -154,9 +163,12 @@ public final class LoaderService: Service, @unchecked Sendable {
                 }
                 if let wake = routing.wakeUpAt { timeout = max(.zero, min(timeout, wake - now)) }
             }
-            if ring.waitForElements(timeout: timeout) == .closed {
+            let woke = ring.waitForElements(timeout: timeout)
+            retryHandedBack(lanes)
+            if woke == .closed {
                 // Closed, and everything pushed before the close has been popped.
                 if !pending.isEmpty { flushPending() }
+                stopLanes(lanes)
                 break
             }
         }
@@ -181,19 +193,33 @@ public final class LoaderService: Service, @unchecked Sendable {
         }
     }
 
-    /// Hands a cut to PostgreSQL, or — with a spool, when `SpoolRouting` says so — to the spool.
-    private func deliver(_ batches: [IngestBatch]) {
+    /// Hands a cut to PostgreSQL — on an idle lane if there is one, else on this thread — or, with a
+    /// spool, when `SpoolRouting` says so, to the spool. Takes ownership of the batches (recycles them).
+    private func deliver(_ batches: [IngestBatch], lanes: [CopyLane]) {
+        retryHandedBack(lanes)
         if spool != nil {
             let now = clock.now
             routing.observeRing(behind: ringIsBehind, at: now)
-            if routing.route(at: now) == .spool, spoolCut(batches) { return }
+            if routing.route(at: now) == .spool, spoolCut(batches) {
+                recycle(batches)
+                return
+            }
+        }
+        if let lane = lanes.first(where: \.isIdle) {
+            lane.assign(batches)
+            return
         }
         flush(batches)
+        recycle(batches)
+    }
+
+    func recycle(_ batches: [IngestBatch]) {
+        for batch in batches { pool.recycle(batch) }
     }
 
     /// Commits `batches`, retrying across reconnects until it succeeds or the shutdown drain
     /// deadline passes; then tells each batch's sender what happened.
-    private func flush(_ batches: [IngestBatch]) {
+    func flush(_ batches: [IngestBatch]) {
         let settings = self.settings
         if settings.sink == .null {
             discard(batches)
@@ -266,7 +292,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         metrics.ringBytes.record(ring.approximateByteCount)
     }
 
-    private func complete(_ batches: [IngestBatch], with report: LoadReport) {
+    func complete(_ batches: [IngestBatch], with report: LoadReport) {
         guard batches.contains(where: { $0.hasCompletion }) else { return }
         var refusedByBatch: [Int: [RefusedRow]] = [:]
         for refused in report.refused { refusedByBatch[refused.row.batch, default: []].append(refused) }

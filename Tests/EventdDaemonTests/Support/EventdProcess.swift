@@ -53,7 +53,7 @@ final class EventdProcess {
             """
         try toml.write(toFile: configPath, atomically: true, encoding: .utf8)
         let logPath = workDirectory + "/eventd-\(tcp).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         let process = Process()

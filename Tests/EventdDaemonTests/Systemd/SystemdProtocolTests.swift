@@ -108,16 +108,18 @@ import Glibc
         new.sources.http.rateLimit.perIPBurst = 5
         new.sources.tcp.listen = ListenAddress(host: "127.0.0.1", port: 9_999)
         new.ring.capacity = 8
+        new.loader.connections = 4
         let changes = ConfigChanges(from: old, to: new)
         #expect(changes.live == ["sources.http.rate_limit.per_ip_burst", "limits.max_event_bytes", "loader.batch_rows", "log.level"])
-        #expect(changes.needRestart == ["sources.tcp.listen", "ring.capacity"])
+        #expect(changes.needRestart == ["sources.tcp.listen", "ring.capacity", "loader.connections"])
         #expect(ConfigChanges(from: old, to: old).isEmpty)
 
         let running = old.applyingLiveSettings(of: new)
         #expect(running.loader.batchRows == 10 && running.log.level == .debug)
-        #expect(running.sources.tcp.listen == nil && running.ring.capacity == old.ring.capacity,
+        #expect(running.sources.tcp.listen == nil && running.ring.capacity == old.ring.capacity
+                    && running.loader.connections == old.loader.connections,
                 "keys needing a restart keep their running values")
-        #expect(ConfigChanges(from: running, to: new).needRestart == ["sources.tcp.listen", "ring.capacity"],
+        #expect(ConfigChanges(from: running, to: new).needRestart == ["sources.tcp.listen", "ring.capacity", "loader.connections"],
                 "still reported on the next reload")
     }
 }

@@ -46,6 +46,7 @@ enum ConfigSchema {
 
         .init("loader.batch_rows", \.loader.batchRows, .count),
         .init("loader.batch_delay", \.loader.batchDelay, .duration),
+        .init("loader.connections", \.loader.connections, .count),
         .init("loader.retry_initial", \.loader.retryInitial, .duration),
         .init("loader.retry_max", \.loader.retryMax, .duration),
 

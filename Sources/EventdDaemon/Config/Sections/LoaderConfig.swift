@@ -8,12 +8,21 @@ public struct LoaderConfig: Sendable, Equatable {
     /// one, so batches grow with the load). Raise it for fewer, larger commits at low traffic, at the cost of
     /// latency for every event and for senders waiting for their commit (HTTP `200`, TCP acks).
     public var batchDelay: Duration = .zero
+    /// PostgreSQL connections the loader COPYs on at once (`connections`, default 2, at most 16). Under
+    /// sustained load one COPY keeps one PostgreSQL backend — about one core — busy, and that is the limit;
+    /// a second connection commits the next batch while the first is in flight. Only a full batch waiting
+    /// for a busy connection opens a second COPY, so at moderate rates batches are not split. 1 = one COPY
+    /// at a time. Takes a restart.
+    public var connections: Int = 2
     /// First wait before retrying a failed COPY or reconnecting (`retry_initial`, default `100ms`); doubles,
     /// with jitter, after each failure.
     public var retryInitial: Duration = .milliseconds(100)
     /// Longest wait between retries (`retry_max`, default `10s`). At least `retry_initial`. The loader never
     /// gives up on its own; meanwhile the ring fills and the sources push back.
     public var retryMax: Duration = .seconds(10)
+
+    /// More would only queue in PostgreSQL: each COPY already keeps a backend busy.
+    public static let maxConnections = 16
 
     /// The defaults above.
     public init() {}

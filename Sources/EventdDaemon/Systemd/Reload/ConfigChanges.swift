@@ -1,8 +1,9 @@
 /// What a reloaded config changes, key by key, split into what eventd applies at once and what
 /// takes a restart. A plain value computed from two configs, tested without a daemon.
 ///
-/// Applied live: `log.level`, `[limits]`, `[loader]` and `[sources.http.rate_limit]`. Everything else
-/// — listen addresses, the database, ring size, write keys, rollup and maintenance schedules — is
+/// Applied live: `log.level`, `[limits]`, `[loader]` (but `loader.connections`) and
+/// `[sources.http.rate_limit]`. Everything else — listen addresses, the database, ring size, the
+/// loader's connection count, write keys, rollup and maintenance schedules — is
 /// built into sockets, connections or threads at start, so a change is logged as needing a restart
 /// and otherwise ignored.
 public struct ConfigChanges: Sendable, Equatable {
@@ -14,6 +15,8 @@ public struct ConfigChanges: Sendable, Equatable {
     /// Keys (exact, or a section ending in `.`) applied without a restart. Keep in step with
     /// `EventdConfig.applyingLiveSettings(of:)` and `EventdDaemon`'s reload wiring.
     static let livePrefixes = ["log.level", "limits.", "loader.", "sources.http.rate_limit."]
+    /// Keys under a live prefix that still take a restart: the loader's COPY lanes are threads started once.
+    static let restartOnly = ["loader.connections"]
 
     public init(live: [String] = [], needRestart: [String] = []) {
         self.live = live
@@ -30,7 +33,8 @@ public struct ConfigChanges: Sendable, Equatable {
     public var isEmpty: Bool { live.isEmpty && needRestart.isEmpty }
 
     static func isLive(_ key: String) -> Bool {
-        livePrefixes.contains { $0.hasSuffix(".") ? key.hasPrefix($0) : key == $0 }
+        if restartOnly.contains(key) { return false }
+        return livePrefixes.contains { $0.hasSuffix(".") ? key.hasPrefix($0) : key == $0 }
     }
 }
 
@@ -43,6 +47,7 @@ extension EventdConfig {
         running.log.level = new.log.level
         running.limits = new.limits
         running.loader = new.loader
+        running.loader.connections = loader.connections
         running.sources.http.rateLimit = new.sources.http.rateLimit
         return running
     }
