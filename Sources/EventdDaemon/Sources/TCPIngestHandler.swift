@@ -11,6 +11,8 @@ import NIOCore
 /// Ack mode: a sender that sends the line `{"ack":true}` first gets one JSON line back for every
 /// following line, in order, once that line's events are committed in PostgreSQL:
 /// `{"ack":N,"accepted":A,"rejected":R,"errors":[{"index":i,"messageId":"…","reason":"…"}]}`.
+/// Lines' batches may complete out of order (the loader commits on several connections at once);
+/// `AckSequencer` holds an early ack until the ones before it are written.
 final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -24,8 +26,7 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private var firstLine = true
     private var ackMode = false
-    private var ackSequence = 0
-    private var pendingAcks = 0
+    private var acks = AckSequencer()
     /// Batches cut but not yet accepted by the ring, oldest first.
     private var outbox: [IngestBatch] = []
     private var waitingForSpace = false
@@ -125,26 +126,31 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// In ack mode every line is its own batch, so its acknowledgement maps to exactly its events.
     private func cutForAck(context: ChannelHandlerContext) {
         guard let batch = builder.take() else { return }
-        ackSequence += 1
-        pendingAcks += 1
-        let sequence = ackSequence
-        let channel = context.channel
+        let sequence = acks.issue()
+        let eventLoop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let contextBox = NIOLoopBound(context, eventLoop: context.eventLoop)
         batch.onCompletion { outcome, batch in
             // Runs on the loader thread: render now, while the batch is still ours, then hop.
             let line = AckLine.render(sequence: sequence, outcome: outcome, batch: batch)
-            channel.eventLoop.execute {
-                let handler = handler.value
-                let context = contextBox.value
-                handler.pendingAcks -= 1
-                var buffer = channel.allocator.buffer(capacity: line.count)
-                buffer.writeBytes(line)
-                context.writeAndFlush(handler.wrapOutboundOut(buffer), promise: nil)
-                handler.closeIfDrained(context: context)
+            eventLoop.execute {
+                handler.value.ackCompleted(sequence, line: line, context: contextBox.value)
             }
         }
         outbox.append(batch)
+    }
+
+    /// Writes `sequence`'s ack, and any held back behind it, once every earlier ack is written.
+    private func ackCompleted(_ sequence: Int, line: [UInt8], context: ChannelHandlerContext) {
+        let due = acks.completed(sequence, line: line)
+        guard !due.isEmpty else { return }
+        for line in due {
+            var buffer = context.channel.allocator.buffer(capacity: line.count)
+            buffer.writeBytes(line)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        }
+        context.flush()
+        closeIfDrained(context: context)
     }
 
     private func cut() {
@@ -196,7 +202,7 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func closeIfDrained(context: ChannelHandlerContext) {
-        guard draining, outbox.isEmpty, pendingAcks == 0, context.channel.isActive else {
+        guard draining, outbox.isEmpty, acks.outstanding == 0, context.channel.isActive else {
             if draining, !outbox.isEmpty { pushOutbox(context: context) }
             return
         }
