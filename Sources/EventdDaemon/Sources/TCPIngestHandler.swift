@@ -31,6 +31,8 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var outbox: [IngestBatch] = []
     private var waitingForSpace = false
     private var draining = false
+    /// The drained connection's output is shut down (`LingeringClose` takes it from there).
+    private var outputClosed = false
 
     init(framer: LineFramer, builder: BatchBuilder, ring: IngestRing, metrics: EventdMetrics,
          makeContext: @escaping (SocketAddress?) -> IngestContext) {
@@ -50,8 +52,10 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         metrics.tcpConnections.decrement()
-        // End of stream: a last line without its newline still counts (`printf '{…}' | nc` works).
-        if let ingest = ingestContext {
+        // End of stream: a last line without its newline still counts (`printf '{…}' | nc` works) —
+        // unless eventd closed a draining connection: then the line was cut short by eventd's stop
+        // reading, the sender gets no ack for it and sends it again.
+        if !draining, let ingest = ingestContext {
             framer.finish { frame in
                 switch frame {
                 case .line(let line): builder.ingest(line, context: ingest)
@@ -201,12 +205,19 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Once a draining connection owes nothing more, shuts down its output after the last ack is
+    /// written (a lingering close, see `LingeringClose`: a plain close with the sender's unread lines
+    /// in the receive buffer sends RST, which can destroy acks the sender has not read yet).
     private func closeIfDrained(context: ChannelHandlerContext) {
-        guard draining, outbox.isEmpty, acks.outstanding == 0, context.channel.isActive else {
+        guard draining, outbox.isEmpty, acks.outstanding == 0, !outputClosed, context.channel.isActive else {
             if draining, !outbox.isEmpty { pushOutbox(context: context) }
             return
         }
-        context.close(promise: nil)
+        outputClosed = true
+        let halfClosed = context.eventLoop.makePromise(of: Void.self)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        halfClosed.futureResult.whenFailure { _ in loopBound.value.close(promise: nil) }
+        context.close(mode: .output, promise: halfClosed)
     }
 }
 
