@@ -208,6 +208,33 @@ struct TCPAndUDPIngestTests {
                 "a line cut short by the stop is not stored as malformed")
     }
 
+    /// A sender that shuts down its side after its last line (as `nc -N` does) has sent everything;
+    /// it still reads an ack for every line — the last one without its newline too — then the end.
+    @Test func senderThatHalfClosesAfterItsLinesReadsEveryAck() async throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        let daemon = try await RunningDaemon.start(database: database)
+        let client = try LineClient(port: daemon.tcpPort)
+        var text = "{\"ack\":true}\n"
+        for line in 0..<50 {
+            let events = (0..<10).map { #"{"type":"track","event":"Half","anonymousId":"a","messageId":"h\#(line)-\#($0)"}"# }
+            text += "{\"batch\":[\(events.joined(separator: ","))]}\n"
+        }
+        text += #"{"type":"track","event":"Half","anonymousId":"a","messageId":"h-last"}"#
+        try client.send(text)
+        client.shutdownWrite()
+        var sequences: [Int] = []
+        var acknowledged = 0
+        while let line = client.readLine(), let ack = parseJSON(line) {
+            sequences.append(ack["ack"] as? Int ?? 0)
+            acknowledged += ack["accepted"] as? Int ?? 0
+        }
+        try await daemon.stop()
+        #expect(sequences == Array(1...51))
+        #expect(acknowledged == 501)
+        #expect(try database.scalar("SELECT count(*) FROM analytics.events") == 501)
+    }
+
     @Test func recoversWhenItsPostgresConnectionIsKilledMidStream() async throws {
         let database = try TestDatabase.create()
         defer { database.drop() }

@@ -52,18 +52,10 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         metrics.tcpConnections.decrement()
-        // End of stream: a last line without its newline still counts (`printf '{…}' | nc` works) —
-        // unless eventd closed a draining connection: then the line was cut short by eventd's stop
-        // reading, the sender gets no ack for it and sends it again.
-        if !draining, let ingest = ingestContext {
-            framer.finish { frame in
-                switch frame {
-                case .line(let line): builder.ingest(line, context: ingest)
-                case .oversize(let prefix, let size):
-                    builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
-                }
-            }
-        }
+        // The sender closed: its last line counts even without a newline — unless eventd closed a
+        // draining connection: then that line was cut short by eventd's stop reading, the sender
+        // gets no ack for it and sends it again.
+        if !draining { finishLastLine(context: context) }
         cut()
         pushOutbox(context: context)
         context.fireChannelInactive()
@@ -77,15 +69,7 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         ingestContext?.receivedAt = Timestamp.now()
         guard let ingest = ingestContext else { return }
         buffer.withUnsafeReadableBytes { bytes in
-            framer.feed(bytes) { event in
-                switch event {
-                case .line(let line):
-                    handle(line: line, ingest: ingest, context: context)
-                case .oversize(let prefix, let size):
-                    builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
-                    if ackMode { cutForAck(context: context) }
-                }
-            }
+            framer.feed(bytes) { handle($0, ingest: ingest, context: context) }
         }
         if builder.shouldCut { cut() }
     }
@@ -103,6 +87,14 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
             draining = true
             cut()
             closeIfDrained(context: context)
+        } else if event as? ChannelEvent == .inputClosed {
+            // The sender shut down its side (`shutdown(SHUT_WR)`, `nc -N`): everything it sent is read,
+            // its last line counts even without a newline, and it still gets every ack before the close.
+            finishLastLine(context: context)
+            draining = true
+            cut()
+            closeIfDrained(context: context)
+            context.fireUserInboundEventTriggered(event)
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -113,6 +105,23 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     // MARK: - Lines
+
+    private func handle(_ frame: LineFramer.Frame, ingest: IngestContext, context: ChannelHandlerContext) {
+        switch frame {
+        case .line(let line):
+            handle(line: line, ingest: ingest, context: context)
+        case .oversize(let prefix, let size):
+            builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
+            if ackMode { cutForAck(context: context) }
+        }
+    }
+
+    /// At the end of the sender's stream, its last line without a newline still counts
+    /// (`printf '{…}' | nc` works).
+    private func finishLastLine(context: ChannelHandlerContext) {
+        guard let ingest = ingestContext else { return }
+        framer.finish { handle($0, ingest: ingest, context: context) }
+    }
 
     private func handle(line: UnsafeRawBufferPointer, ingest: IngestContext, context: ChannelHandlerContext) {
         if firstLine {
@@ -209,15 +218,19 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// written (a lingering close, see `LingeringClose`: a plain close with the sender's unread lines
     /// in the receive buffer sends RST, which can destroy acks the sender has not read yet).
     private func closeIfDrained(context: ChannelHandlerContext) {
-        guard draining, outbox.isEmpty, acks.outstanding == 0, !outputClosed, context.channel.isActive else {
-            if draining, !outbox.isEmpty { pushOutbox(context: context) }
-            return
-        }
+        guard draining, !outputClosed, context.channel.isActive,
+              pushOutbox(context: context), acks.outstanding == 0 else { return }
         outputClosed = true
-        let halfClosed = context.eventLoop.makePromise(of: Void.self)
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        halfClosed.futureResult.whenFailure { _ in loopBound.value.close(promise: nil) }
-        context.close(mode: .output, promise: halfClosed)
+        // An empty write completes once every ack before it is on the socket; close only then: after
+        // the sender's half-close NIO makes an output close a full one, which drops queued writes.
+        let barrier = context.channel.allocator.buffer(capacity: 0)
+        context.writeAndFlush(wrapOutboundOut(barrier)).whenComplete { _ in
+            let context = loopBound.value
+            let halfClosed = context.eventLoop.makePromise(of: Void.self)
+            halfClosed.futureResult.whenFailure { _ in loopBound.value.close(promise: nil) }
+            context.close(mode: .output, promise: halfClosed)
+        }
     }
 }
 
