@@ -3,17 +3,15 @@ import Testing
 
 /// The loader's outage log: the first failure, one line per interval with the count, one line at the end.
 @Suite struct OutageLogTests {
-    let start = ContinuousClock.now
-
-    func at(_ seconds: Double) -> ContinuousClock.Instant { start + .milliseconds(Int(seconds * 1000)) }
+    let time = TestInstants()
 
     @Test func aTwoMinuteOutageRetriedEveryHalfSecondIsFiveLines() {
         var log = OutageLog(interval: .seconds(30))
         var lines: [OutageLog.Line] = []
         for tick in 0..<240 {
-            if let line = log.failed(at: at(Double(tick) * 0.5)) { lines.append(line) }
+            if let line = log.failed(at: time.at(Double(tick) * 0.5)) { lines.append(line) }
         }
-        if let line = log.succeeded(at: at(120)) { lines.append(line) }
+        if let line = log.succeeded(at: time.at(120)) { lines.append(line) }
         #expect(lines == [
             .unreachable,
             .stillUnreachable(attempts: 61, elapsed: .seconds(30)),
@@ -25,11 +23,11 @@ import Testing
 
     @Test func successesWithoutAnOutageLogNothingAndANewOutageStartsOver() {
         var log = OutageLog(interval: .seconds(30))
-        #expect(log.succeeded(at: at(0)) == nil)
-        #expect(log.failed(at: at(1)) == .unreachable)
-        #expect(log.failed(at: at(2)) == nil)
-        #expect(log.succeeded(at: at(3)) == .reachableAgain(attempts: 2, elapsed: .seconds(2)))
-        #expect(log.succeeded(at: at(4)) == nil)
-        #expect(log.failed(at: at(5)) == .unreachable, "the next outage is logged in full again")
+        #expect(log.succeeded(at: time.at(0)) == nil)
+        #expect(log.failed(at: time.at(1)) == .unreachable)
+        #expect(log.failed(at: time.at(2)) == nil)
+        #expect(log.succeeded(at: time.at(3)) == .reachableAgain(attempts: 2, elapsed: .seconds(2)))
+        #expect(log.succeeded(at: time.at(4)) == nil)
+        #expect(log.failed(at: time.at(5)) == .unreachable, "the next outage is logged in full again")
     }
 }

@@ -137,15 +137,102 @@ struct TCPAndUDPIngestTests {
         }
         try await stopping
         #expect(acknowledged >= 25 * 100, "everything read before the shutdown began is acknowledged")
-        // The promise: nothing acknowledged is lost, nothing is stored twice. Rows may exceed the acks
-        // read here: eventd closes a connection whose unread lines are still in its receive buffer, the
-        // kernel then answers with RST, and an RST can discard acks already sent but not yet read by
-        // this client (seen once in CI). Such a sender resends, and the dedup keeps one row.
+        // The promise: nothing acknowledged is lost, nothing is stored twice. (The drained connection
+        // closes lingeringly, so no RST destroys acks this client has not read; the exact rows == acks
+        // is asserted by senderStillSendingAtShutdownReadsEveryAckThenACleanEnd. A sender that misses
+        // an ack resends, and the dedup keeps one row.)
         let rows = try database.scalar("SELECT count(*) FROM analytics.events")
         let distinct = try database.scalar("SELECT count(DISTINCT message_id) FROM analytics.events")
         #expect(rows >= acknowledged, "rows \(rows) vs acknowledged \(acknowledged): an acknowledged event is missing")
         #expect(distinct == rows, "distinct ids \(distinct) vs rows \(rows): an event is stored twice")
         #expect(rows <= 25 * 200, "rows \(rows): more than was sent")
+    }
+
+    /// A sender that keeps sending while eventd shuts down leaves lines eventd never reads in the
+    /// connection's receive buffer; closing such a socket sends RST, which can destroy acks the sender
+    /// has not read yet. eventd closes lingeringly instead: output shut down after the last ack, the
+    /// unread lines read and dropped. The sender reads an ack for every committed event, then a clean
+    /// end of stream, and no line cut short by the stop is stored as a refusal.
+    @Test func senderStillSendingAtShutdownReadsEveryAckThenACleanEnd() async throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        let daemon = try await RunningDaemon.start(database: database)
+        let client = try LineClient(port: daemon.tcpPort)
+        try client.send("{\"ack\":true}\n")
+        var outgoing: ArraySlice<UInt8> = []
+        var linesSent = 0
+        var acks = 0
+        var acknowledged = 0
+        var incoming = LineClient.Incoming.open
+        var sendFailure: SocketFailure?
+        /// Sends what the socket takes and reads what has arrived, without waiting; false if nothing moved.
+        func exchange() -> Bool {
+            if outgoing.isEmpty, linesSent < 100_000 {
+                let events = (0..<4).map { #"{"type":"track","event":"Linger","anonymousId":"a","messageId":"g\#(linesSent)-\#($0)"}"# }
+                outgoing = ArraySlice("{\"batch\":[\(events.joined(separator: ","))]}\n".utf8)
+                linesSent += 1
+            }
+            var sent = 0
+            switch client.sendWithoutWaiting(outgoing) {
+            case .success(let count): sent = count
+            case .failure(let failure): sendFailure = failure
+            }
+            outgoing = outgoing.dropFirst(sent)
+            let (lines, state) = client.readLinesWithoutWaiting()
+            incoming = state
+            for line in lines {
+                acks += 1
+                acknowledged += parseJSON(line)?["accepted"] as? Int ?? 0
+            }
+            return sent > 0 || !lines.isEmpty
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while acks < 50, incoming == .open, sendFailure == nil, ContinuousClock.now < deadline {
+            if !exchange() { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        // SIGTERM's graceful shutdown while the sender goes on sending as fast as eventd reads.
+        async let stopping: Void = daemon.stop()
+        while incoming == .open, sendFailure == nil, ContinuousClock.now < deadline {
+            if !exchange() { try await Task.sleep(for: .milliseconds(1)) }
+        }
+        client.shutdownWrite()
+        try await stopping
+
+        #expect(sendFailure == nil, "the lines sent after the stop are read and dropped, not answered with a reset")
+        #expect(incoming == .ended, "the connection ends with FIN after the last ack")
+        #expect(acks >= 50)
+        let rows = try database.scalar("SELECT count(*) FROM analytics.events")
+        #expect(rows == acknowledged, "rows \(rows) vs acknowledged \(acknowledged): every committed event's ack is read")
+        #expect(try database.scalar("SELECT count(DISTINCT message_id) FROM analytics.events") == rows)
+        #expect(try database.scalar("SELECT count(*) FROM analytics.rejected_events") == 0,
+                "a line cut short by the stop is not stored as malformed")
+    }
+
+    /// A sender that shuts down its side after its last line (as `nc -N` does) has sent everything;
+    /// it still reads an ack for every line — the last one without its newline too — then the end.
+    @Test func senderThatHalfClosesAfterItsLinesReadsEveryAck() async throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        let daemon = try await RunningDaemon.start(database: database)
+        let client = try LineClient(port: daemon.tcpPort)
+        var text = "{\"ack\":true}\n"
+        for line in 0..<50 {
+            let events = (0..<10).map { #"{"type":"track","event":"Half","anonymousId":"a","messageId":"h\#(line)-\#($0)"}"# }
+            text += "{\"batch\":[\(events.joined(separator: ","))]}\n"
+        }
+        text += #"{"type":"track","event":"Half","anonymousId":"a","messageId":"h-last"}"#
+        try client.send(text)
+        client.shutdownWrite()
+        var sequences: [Int] = []
+        var acknowledged = 0
+        while let line = client.readLine(), let ack = parseJSON(line) {
+            sequences.append(ack["ack"] as? Int ?? 0)
+            acknowledged += ack["accepted"] as? Int ?? 0
+        }
+        try await daemon.stop()
+        #expect(sequences == Array(1...51))
+        #expect(acknowledged == 501)
+        #expect(try database.scalar("SELECT count(*) FROM analytics.events") == 501)
     }
 
     @Test func recoversWhenItsPostgresConnectionIsKilledMidStream() async throws {

@@ -14,32 +14,30 @@ struct OutageLog {
         case reachableAgain(attempts: Int, elapsed: Duration)
     }
 
-    let interval: Duration
+    /// Paces the "still unreachable" lines; its first occurrence is the outage's first failure.
+    private var gate: RateLimitedLog
     private var firstFailure: ContinuousClock.Instant?
-    private var lastLine: ContinuousClock.Instant?
     private var attempts = 0
 
-    init(interval: Duration = .seconds(30)) { self.interval = interval }
+    init(interval: Duration = .seconds(30)) { gate = RateLimitedLog(interval: interval) }
+
+    var interval: Duration { gate.interval }
 
     /// One more failed attempt to reach PostgreSQL.
     mutating func failed(at now: ContinuousClock.Instant) -> Line? {
         attempts += 1
-        guard let first = firstFailure, let last = lastLine else {
-            firstFailure = now
-            lastLine = now
-            return .unreachable
-        }
-        guard now - last >= interval else { return nil }
-        lastLine = now
-        return .stillUnreachable(attempts: attempts, elapsed: now - first)
+        let first = firstFailure ?? now
+        firstFailure = first
+        guard gate.shouldLog(at: now) != nil else { return nil }
+        return attempts == 1 ? .unreachable : .stillUnreachable(attempts: attempts, elapsed: now - first)
     }
 
     /// A connection worked; ends the outage, if there was one.
     mutating func succeeded(at now: ContinuousClock.Instant) -> Line? {
         defer {
             firstFailure = nil
-            lastLine = nil
             attempts = 0
+            gate.reset()
         }
         guard let first = firstFailure else { return nil }
         return .reachableAgain(attempts: attempts, elapsed: now - first)

@@ -11,6 +11,8 @@ import NIOCore
 /// Ack mode: a sender that sends the line `{"ack":true}` first gets one JSON line back for every
 /// following line, in order, once that line's events are committed in PostgreSQL:
 /// `{"ack":N,"accepted":A,"rejected":R,"errors":[{"index":i,"messageId":"…","reason":"…"}]}`.
+/// Lines' batches may complete out of order (the loader commits on several connections at once);
+/// `AckSequencer` holds an early ack until the ones before it are written.
 final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -24,12 +26,13 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private var firstLine = true
     private var ackMode = false
-    private var ackSequence = 0
-    private var pendingAcks = 0
+    private var acks = AckSequencer()
     /// Batches cut but not yet accepted by the ring, oldest first.
     private var outbox: [IngestBatch] = []
     private var waitingForSpace = false
     private var draining = false
+    /// The drained connection's output is shut down (`LingeringClose` takes it from there).
+    private var outputClosed = false
 
     init(framer: LineFramer, builder: BatchBuilder, ring: IngestRing, metrics: EventdMetrics,
          makeContext: @escaping (SocketAddress?) -> IngestContext) {
@@ -49,16 +52,10 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         metrics.tcpConnections.decrement()
-        // End of stream: a last line without its newline still counts (`printf '{…}' | nc` works).
-        if let ingest = ingestContext {
-            framer.finish { frame in
-                switch frame {
-                case .line(let line): builder.ingest(line, context: ingest)
-                case .oversize(let prefix, let size):
-                    builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
-                }
-            }
-        }
+        // The sender closed: its last line counts even without a newline — unless eventd closed a
+        // draining connection: then that line was cut short by eventd's stop reading, the sender
+        // gets no ack for it and sends it again.
+        if !draining { finishLastLine(context: context) }
         cut()
         pushOutbox(context: context)
         context.fireChannelInactive()
@@ -72,15 +69,7 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         ingestContext?.receivedAt = Timestamp.now()
         guard let ingest = ingestContext else { return }
         buffer.withUnsafeReadableBytes { bytes in
-            framer.feed(bytes) { event in
-                switch event {
-                case .line(let line):
-                    handle(line: line, ingest: ingest, context: context)
-                case .oversize(let prefix, let size):
-                    builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
-                    if ackMode { cutForAck(context: context) }
-                }
-            }
+            framer.feed(bytes) { handle($0, ingest: ingest, context: context) }
         }
         if builder.shouldCut { cut() }
     }
@@ -98,6 +87,14 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
             draining = true
             cut()
             closeIfDrained(context: context)
+        } else if event as? ChannelEvent == .inputClosed {
+            // The sender shut down its side (`shutdown(SHUT_WR)`, `nc -N`): everything it sent is read,
+            // its last line counts even without a newline, and it still gets every ack before the close.
+            finishLastLine(context: context)
+            draining = true
+            cut()
+            closeIfDrained(context: context)
+            context.fireUserInboundEventTriggered(event)
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -108,6 +105,23 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     // MARK: - Lines
+
+    private func handle(_ frame: LineFramer.Frame, ingest: IngestContext, context: ChannelHandlerContext) {
+        switch frame {
+        case .line(let line):
+            handle(line: line, ingest: ingest, context: context)
+        case .oversize(let prefix, let size):
+            builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
+            if ackMode { cutForAck(context: context) }
+        }
+    }
+
+    /// At the end of the sender's stream, its last line without a newline still counts
+    /// (`printf '{…}' | nc` works).
+    private func finishLastLine(context: ChannelHandlerContext) {
+        guard let ingest = ingestContext else { return }
+        framer.finish { handle($0, ingest: ingest, context: context) }
+    }
 
     private func handle(line: UnsafeRawBufferPointer, ingest: IngestContext, context: ChannelHandlerContext) {
         if firstLine {
@@ -125,26 +139,31 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// In ack mode every line is its own batch, so its acknowledgement maps to exactly its events.
     private func cutForAck(context: ChannelHandlerContext) {
         guard let batch = builder.take() else { return }
-        ackSequence += 1
-        pendingAcks += 1
-        let sequence = ackSequence
-        let channel = context.channel
+        let sequence = acks.issue()
+        let eventLoop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let contextBox = NIOLoopBound(context, eventLoop: context.eventLoop)
         batch.onCompletion { outcome, batch in
             // Runs on the loader thread: render now, while the batch is still ours, then hop.
             let line = AckLine.render(sequence: sequence, outcome: outcome, batch: batch)
-            channel.eventLoop.execute {
-                let handler = handler.value
-                let context = contextBox.value
-                handler.pendingAcks -= 1
-                var buffer = channel.allocator.buffer(capacity: line.count)
-                buffer.writeBytes(line)
-                context.writeAndFlush(handler.wrapOutboundOut(buffer), promise: nil)
-                handler.closeIfDrained(context: context)
+            eventLoop.execute {
+                handler.value.ackCompleted(sequence, line: line, context: contextBox.value)
             }
         }
         outbox.append(batch)
+    }
+
+    /// Writes `sequence`'s ack, and any held back behind it, once every earlier ack is written.
+    private func ackCompleted(_ sequence: Int, line: [UInt8], context: ChannelHandlerContext) {
+        let due = acks.completed(sequence, line: line)
+        guard !due.isEmpty else { return }
+        for line in due {
+            var buffer = context.channel.allocator.buffer(capacity: line.count)
+            buffer.writeBytes(line)
+            context.write(wrapOutboundOut(buffer), promise: nil)
+        }
+        context.flush()
+        closeIfDrained(context: context)
     }
 
     private func cut() {
@@ -195,12 +214,23 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
+    /// Once a draining connection owes nothing more, shuts down its output after the last ack is
+    /// written (a lingering close, see `LingeringClose`: a plain close with the sender's unread lines
+    /// in the receive buffer sends RST, which can destroy acks the sender has not read yet).
     private func closeIfDrained(context: ChannelHandlerContext) {
-        guard draining, outbox.isEmpty, pendingAcks == 0, context.channel.isActive else {
-            if draining, !outbox.isEmpty { pushOutbox(context: context) }
-            return
+        guard draining, !outputClosed, context.channel.isActive,
+              pushOutbox(context: context), acks.outstanding == 0 else { return }
+        outputClosed = true
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        // An empty write completes once every ack before it is on the socket; close only then: after
+        // the sender's half-close NIO makes an output close a full one, which drops queued writes.
+        let barrier = context.channel.allocator.buffer(capacity: 0)
+        context.writeAndFlush(wrapOutboundOut(barrier)).whenComplete { _ in
+            let context = loopBound.value
+            let halfClosed = context.eventLoop.makePromise(of: Void.self)
+            halfClosed.futureResult.whenFailure { _ in loopBound.value.close(promise: nil) }
+            context.close(mode: .output, promise: halfClosed)
         }
-        context.close(promise: nil)
     }
 }
 

@@ -8,6 +8,8 @@ import ServiceLifecycle
 ///
 /// On graceful shutdown it stops accepting, asks every connection to hand its complete lines to the
 /// ring and wait for its acks, and returns once they have all closed (or the drain deadline passed).
+/// A drained connection closes lingeringly (`LingeringClose`): output shut down after the last ack,
+/// the sender's further bytes read and dropped until it closes, at most 2 s.
 /// It is listed after the loader in the service group, so the loader is still committing meanwhile.
 public final class TCPSource: Service, Sendable {
     public struct Settings: Sendable {
@@ -64,6 +66,8 @@ public final class TCPSource: Service, Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.autoRead, value: false)
+            // A sender that shuts down its side still gets its acks (`TCPIngestHandler`, `.inputClosed`).
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.maxMessagesPerRead, value: 4)
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 65536, maximum: 1 << 20))
             .childChannelInitializer { channel in
@@ -76,6 +80,7 @@ public final class TCPSource: Service, Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .init(settings.idleTimeout)))
                     try channel.pipeline.syncOperations.addHandler(IdleCloser())
+                    try channel.pipeline.syncOperations.addHandler(LingeringClose())
                     try channel.pipeline.syncOperations.addHandler(pipeline.makeTCPHandler(maxLineBytes: settings.maxLineBytes))
                 }
             }

@@ -51,7 +51,7 @@ final class UDPIngestHandler: ChannelInboundHandler {
     /// `eventd_events_rejected_total`, stored in analytics.rejected_events, and logged here at a
     /// bounded pace.
     private func noteRefused(_ count: Int, from peer: SocketAddress) {
-        if let total = refusedLog.shouldLog(count: count) {
+        if let total = refusedLog.shouldLog(count: count, at: .now) {
             pipeline.logger.notice("refused UDP events; see analytics.rejected_events for reasons", metadata: [
                 LogKey.count: "\(total)", LogKey.peer: "\(peer)",
             ])
@@ -64,30 +64,10 @@ final class UDPIngestHandler: ChannelInboundHandler {
         let rows = batch.events.rowCount
         pipeline.metrics.droppedRingFull.increment(by: rows)
         pipeline.pool.recycle(batch)
-        if let suppressed = dropLog.shouldLog(count: rows) {
+        if let suppressed = dropLog.shouldLog(count: rows, at: .now) {
             pipeline.logger.warning("ring full: dropping UDP events (PostgreSQL is slower than intake)", metadata: [
                 LogKey.count: "\(suppressed)",
             ])
         }
-    }
-}
-
-/// Lets a hot path log a recurring condition at most once per interval, reporting how many
-/// occurrences the message stands for.
-struct RateLimitedLog {
-    let interval: Duration
-    private var last: ContinuousClock.Instant?
-    private var pending = 0
-
-    init(interval: Duration) { self.interval = interval }
-
-    /// Counts `count` occurrences; returns the total to report when a message is due.
-    mutating func shouldLog(count: Int = 1) -> Int? {
-        pending += count
-        let now = ContinuousClock.now
-        if let last, now - last < interval { return nil }
-        last = now
-        defer { pending = 0 }
-        return pending
     }
 }

@@ -50,6 +50,54 @@ final class LineClient {
     }
 
     func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// How the connection's incoming side stands after a non-blocking read.
+    enum Incoming: Equatable {
+        case open
+        /// The server closed (FIN): every byte it sent has been read.
+        case ended
+        /// The read failed, e.g. `ECONNRESET` after an RST from the server.
+        case failed(SocketFailure)
+    }
+
+    /// Sends as much of `bytes` as the socket takes without waiting; returns how many it took (0 while
+    /// its buffers are full), or the `errno` of a failed send (`ECONNRESET`, `EPIPE`: the server reset
+    /// or closed the connection).
+    func sendWithoutWaiting(_ bytes: ArraySlice<UInt8>) -> Result<Int, SocketFailure> {
+        let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        if sent >= 0 { return .success(sent) }
+        return errno == EAGAIN || errno == EWOULDBLOCK ? .success(0) : .failure(SocketFailure(errno: errno))
+    }
+
+    /// The reply lines that have arrived, read without waiting, and how the incoming side stands.
+    func readLinesWithoutWaiting() -> (lines: [String], incoming: Incoming) {
+        var lines: [String] = []
+        while true {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            let incoming: Incoming
+            if n > 0 {
+                pending.append(contentsOf: chunk[..<n])
+                continue
+            } else if n == 0 {
+                incoming = .ended
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                incoming = .open
+            } else {
+                incoming = .failed(SocketFailure(errno: errno))
+            }
+            while let newline = pending.firstIndex(of: 0x0A) {
+                lines.append(String(decoding: pending[..<newline], as: UTF8.self))
+                pending.removeSubrange(...newline)
+            }
+            return (lines, incoming)
+        }
+    }
+}
+
+/// A socket call that failed, with its `errno`.
+struct SocketFailure: Error, Equatable {
+    var errno: Int32
 }
 
 /// Sends one UDP datagram to 127.0.0.1:`port`.

@@ -226,8 +226,9 @@ final class HTTPIngestHandler: ChannelInboundHandler {
             let eventLoop = context.eventLoop
             batch.onCompletion { outcome, _ in
                 // On the loader thread: decide the answer here, write it on the connection's loop.
-                var reply = HTTPOutcomeReply.afterCommit(outcome, received: received, rejections: rejections)
-                reply.headers.add(contentsOf: replyHeaders)
+                var answer = HTTPOutcomeReply.afterCommit(outcome, received: received, rejections: rejections)
+                answer.headers.add(contentsOf: replyHeaders)
+                let reply = answer  // a constant crosses to the event loop, not a captured var
                 eventLoop.execute {
                     let (handler, context) = loopBound.value
                     handler.send(reply, context: context)
