@@ -60,8 +60,16 @@ public final class UDPSource: Service, Sendable {
             }
             .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
                                     inheritedDescriptor: settings.inheritedDescriptor))
-        await ListenerLifetime.serve(channel, name: "UDP", inherited: settings.inheritedDescriptor != nil,
-                                     bound: bound, health: health, logger: logger)
+        let kernelDrops = channel.localAddress?.port.map {
+            UDPKernelDropCounter(port: $0, counter: pipeline.metrics.udpKernelDroppedDatagrams, logger: logger)
+        }
+        await withDiscardingTaskGroup { tasks in
+            if let kernelDrops { tasks.addTask { await kernelDrops.updateEverySecond() } }
+            await ListenerLifetime.serve(channel, name: "UDP", inherited: settings.inheritedDescriptor != nil,
+                                         bound: bound, health: health, logger: logger,
+                                         beforeClose: { kernelDrops?.update() })
+            tasks.cancelAll()
+        }
         logger.info("UDP source stopped")
     }
 }
