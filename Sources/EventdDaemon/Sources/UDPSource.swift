@@ -60,6 +60,8 @@ public final class UDPSource: Service, Sendable {
             }
             .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
                                     inheritedDescriptor: settings.inheritedDescriptor))
+        // The datagrams the kernel drops on this socket (receive buffer full) never reach the handler, so
+        // they are read from the socket's own counter while it is open; a closed socket's is gone.
         let kernelDrops = channel.localAddress?.port.map {
             UDPKernelDropCounter(port: $0, counter: pipeline.metrics.udpKernelDroppedDatagrams, logger: logger)
         }
