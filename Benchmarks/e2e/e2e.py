@@ -82,6 +82,8 @@ def machine_busy():
 
 
 def udp_rcvbuf_errors():
+    """Machine-wide UDP receive-buffer drops: every process's sockets, kept as a cross-check of eventd's
+    own per-socket figure (eventd_udp_kernel_dropped_datagrams_total)."""
     with open("/proc/net/snmp") as f:
         lines = [l.split() for l in f if l.startswith("Udp:")]
     head, vals = lines[0], lines[1]
@@ -197,6 +199,8 @@ def snapshot(daemon, args):
         "committed": m.get("eventd_rows_committed_total", 0), "dropped": m.get("eventd_events_dropped_total", 0),
         "dropped_ring_full": m.get('eventd_events_dropped_total{cause="ring_full"}', 0),
         "rejected": m.get("eventd_events_rejected_total", 0),
+        # Datagrams the kernel dropped on eventd's own UDP socket, as eventd exports them.
+        "udp_kernel_drops": m.get("eventd_udp_kernel_dropped_datagrams_total", 0),
         "udp_rcvbuf_errors": rcv, "udp_in_errors": inerr,
     }
 
@@ -232,6 +236,20 @@ def wait_drained(daemon, accepted_target_fn, timeout=120):
             return False
         time.sleep(0.25)
     return False
+
+
+def wait_kernel_drops_counted(daemon, timeout=15):
+    """eventd reads its socket's kernel drop counter once a second: waits until a read after the last
+    datagram has been published (the value holds still across more than one period)."""
+    deadline = time.time() + timeout
+    time.sleep(1.5)
+    last = daemon.metrics().get("eventd_udp_kernel_dropped_datagrams_total", 0)
+    while time.time() < deadline:
+        time.sleep(1.2)
+        now = daemon.metrics().get("eventd_udp_kernel_dropped_datagrams_total", 0)
+        if now == last:
+            return
+        last = now
 
 
 def visibility(pg, commit_ts):
@@ -296,13 +314,15 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
     before = snapshot(daemon, args)
     sent = loadgen(args, transport, extra, name)
     drained = wait_drained(daemon, lambda m: True)
+    if transport == "udp":
+        wait_kernel_drops_counted(daemon)
     after = snapshot(daemon, args)
     result = {"phase": name, "transport": transport, "loadgen": {k: v for k, v in sent.items() if k != "sent_per_second"},
               "sent_per_second": sent["sent_per_second"], "started_at": sent["started_at_ns"] / 1e9,
               "drained": drained, "cpu": cpu_report(before, after),
               "autovacuum_runs_during_phase": autovacuum_runs(pg) - vacuums}
     counters = {k: after[k] - before[k] for k in ("received", "accepted", "committed", "dropped", "dropped_ring_full",
-                                                   "rejected", "udp_rcvbuf_errors", "udp_in_errors")}
+                                                   "rejected", "udp_kernel_drops", "udp_rcvbuf_errors", "udp_in_errors")}
     result["eventd_counters"] = counters
     if daemon.sink == "postgres":
         result.update(visibility(pg, args.commit_ts))
@@ -493,14 +513,18 @@ def summarize(results):
         if name in by:
             p = by[name]
             sent, landed, ctr = p["loadgen"]["sent_events"], p["landed"], p["eventd_counters"]
-            # The kernel counts datagrams (machine-wide); every datagram of a phase holds `batch` events.
+            # The kernel counts datagrams; every datagram of a phase holds `batch` events. "unexplained"
+            # comes from eventd's own metrics only: the events it dropped, and the datagrams the kernel
+            # dropped on its socket. /proc/net/snmp's RcvbufErrors (machine-wide: other processes' sockets
+            # too) is kept as a cross-check.
             per_datagram = p["loadgen"]["batch"]
-            kernel = ctr["udp_rcvbuf_errors"] * per_datagram
+            kernel = int(ctr["udp_kernel_drops"]) * per_datagram
             p["udp"] = {"sent": sent, "landed": landed, "lost": sent - landed,
                         "dropped_counted_by_eventd": int(ctr["dropped"]),
                         "not_received_by_eventd": int(sent - ctr["received"]),
-                        "kernel_rcvbuf_drops_datagrams": ctr["udp_rcvbuf_errors"],
-                        "kernel_rcvbuf_drops_events": kernel,
+                        "kernel_drops_datagrams": int(ctr["udp_kernel_drops"]),
+                        "kernel_drops_events": kernel,
+                        "snmp_rcvbuf_errors_datagrams": ctr["udp_rcvbuf_errors"],
                         "unexplained": int(sent - landed - ctr["dropped"] - kernel)}
     results["summary"] = s
 
@@ -536,9 +560,11 @@ def print_table(results):
     for p in results["phases"]:
         if "udp" in p:
             u = p["udp"]
-            print(f"{p['phase']}: sent {u['sent']}, landed {u['landed']}, lost {u['lost']} = counted by eventd "
-                  f"{u['dropped_counted_by_eventd']} + kernel receive-buffer drops {u['kernel_rcvbuf_drops_events']} "
-                  f"+ unexplained {u['unexplained']}")
+            print(f"{p['phase']}: sent {u['sent']}, landed {u['landed']}, lost {u['lost']} = dropped by eventd "
+                  f"{u['dropped_counted_by_eventd']} + kernel receive-buffer drops {u['kernel_drops_events']} "
+                  f"({u['kernel_drops_datagrams']} datagrams, eventd_udp_kernel_dropped_datagrams_total) "
+                  f"+ unexplained {u['unexplained']}; cross-check: /proc/net/snmp RcvbufErrors "
+                  f"{u['snmp_rcvbuf_errors_datagrams']} datagrams machine-wide")
     vacuums = {p["phase"]: p["autovacuum_runs_during_phase"] for p in results["phases"] if p.get("autovacuum_runs_during_phase")}
     print(f"autovacuum/autoanalyze runs inside eventd phases (in their PG CPU; never in a ceiling's): {vacuums or 'none'}")
     if results.get("http"):

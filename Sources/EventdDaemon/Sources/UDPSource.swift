@@ -60,8 +60,18 @@ public final class UDPSource: Service, Sendable {
             }
             .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
                                     inheritedDescriptor: settings.inheritedDescriptor))
-        await ListenerLifetime.serve(channel, name: "UDP", inherited: settings.inheritedDescriptor != nil,
-                                     bound: bound, health: health, logger: logger)
+        // The datagrams the kernel drops on this socket (receive buffer full) never reach the handler, so
+        // they are read from the socket's own counter while it is open; a closed socket's is gone.
+        let kernelDrops = channel.localAddress?.port.map {
+            UDPKernelDropCounter(port: $0, counter: pipeline.metrics.udpKernelDroppedDatagrams, logger: logger)
+        }
+        await withDiscardingTaskGroup { tasks in
+            if let kernelDrops { tasks.addTask { await kernelDrops.updateEverySecond() } }
+            await ListenerLifetime.serve(channel, name: "UDP", inherited: settings.inheritedDescriptor != nil,
+                                         bound: bound, health: health, logger: logger,
+                                         beforeClose: { kernelDrops?.update() })
+            tasks.cancelAll()
+        }
         logger.info("UDP source stopped")
     }
 }

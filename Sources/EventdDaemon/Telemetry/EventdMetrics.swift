@@ -12,6 +12,8 @@ public final class EventdMetrics: Sendable {
     let rejected: [RejectReason: Counter]
     let droppedRingFull: Counter
     let droppedShutdown: Counter
+    /// Datagrams the kernel dropped on the UDP socket (`UDPKernelDropCounter`).
+    let udpKernelDroppedDatagrams: Counter
     let rowsCommitted: Counter
     let rowsDuplicate: Counter
     let rowsRefused: Counter
@@ -43,6 +45,7 @@ public final class EventdMetrics: Sendable {
         self.rejected = rejected
         droppedRingFull = Counter(label: MetricName.eventsDropped, dimensions: [("cause", "ring_full")], factory: factory)
         droppedShutdown = Counter(label: MetricName.eventsDropped, dimensions: [("cause", "shutdown_deadline")], factory: factory)
+        udpKernelDroppedDatagrams = Counter(label: MetricName.udpKernelDroppedDatagrams, factory: factory)
         rowsCommitted = Counter(label: MetricName.rowsCommitted, factory: factory)
         rowsDuplicate = Counter(label: MetricName.rowsDuplicate, factory: factory)
         rowsRefused = Counter(label: MetricName.rowsRefusedByDatabase, factory: factory)

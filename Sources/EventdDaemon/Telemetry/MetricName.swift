@@ -5,6 +5,9 @@ enum MetricName {
     static let eventsAccepted = "eventd_events_accepted_total"
     static let eventsRejected = "eventd_events_rejected_total"          // label: reason
     static let eventsDropped = "eventd_events_dropped_total"            // label: cause
+    // Datagrams, not events: the kernel dropped them (receive buffer full) before eventd read them,
+    // so nobody knows how many events they held. From the socket's own counter in /proc/net/udp.
+    static let udpKernelDroppedDatagrams = "eventd_udp_kernel_dropped_datagrams_total"
     static let eventsSanitized = "eventd_events_sanitized_total"
     static let rowsCommitted = "eventd_rows_committed_total"
     static let rowsDuplicate = "eventd_rows_duplicate_total"

@@ -7,6 +7,7 @@ import Glibc
 /// for faults the in-process daemon cannot show: `kill -9`, and RSS / descriptor counts over time.
 final class EventdProcess {
     let tcpPort: Int
+    let adminPort: Int
     let configPath: String
     let logPath: String
     private let process: Process
@@ -67,13 +68,14 @@ final class EventdProcess {
         // EVENTD_<SECTION>_<KEY> overrides keys of sections the config above already has.
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         try process.run()
-        let started = EventdProcess(tcpPort: tcp, configPath: configPath, logPath: logPath, process: process)
+        let started = EventdProcess(tcpPort: tcp, adminPort: admin, configPath: configPath, logPath: logPath, process: process)
         try started.waitUntilListening()
         return started
     }
 
-    private init(tcpPort: Int, configPath: String, logPath: String, process: Process) {
+    private init(tcpPort: Int, adminPort: Int, configPath: String, logPath: String, process: Process) {
         self.tcpPort = tcpPort
+        self.adminPort = adminPort
         self.configPath = configPath
         self.logPath = logPath
         self.process = process

@@ -7,7 +7,8 @@ public struct UDPSourceConfig: Sendable, Equatable {
     /// datagrams are truncated by the kernel and refused. Lower it to match your senders' MTU budget.
     public var maxDatagramBytes: Int = 65_507
     /// Socket receive buffer requested from the kernel (`receive_buffer_bytes`, default 8 MiB, `SO_RCVBUF`).
-    /// A bigger buffer rides out bursts without drops; the kernel caps it at `net.core.rmem_max`.
+    /// A bigger buffer rides out bursts without drops; the kernel caps it at `net.core.rmem_max`. What the
+    /// kernel drops because it is full is counted in `eventd_udp_kernel_dropped_datagrams_total`.
     public var receiveBufferBytes: Int = 8 << 20
     /// Let several eventd processes on this host listen on the same port (`reuse_port`, default false): sets
     /// `SO_REUSEPORT`, and the kernel spreads datagrams (by sender address) across them. Every process sharing the port must set it
