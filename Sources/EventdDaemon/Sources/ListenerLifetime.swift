@@ -6,11 +6,12 @@ import ServiceLifecycle
 /// listener as open for `/readyz`, log where it listens, serve until graceful shutdown closes the
 /// channel, then count it closed. What a source does afterwards (draining its connections) stays its own.
 enum ListenerLifetime {
-    /// `beforeClose` runs when graceful shutdown begins, while the socket is still open.
+    /// `beforeClose` runs when graceful shutdown begins, while the socket is still open and served;
+    /// the channel closes when it returns.
     static func serve(
         _ channel: any Channel, name: String, inherited: Bool,
         bound: BoundAddress, health: DaemonHealth, logger: Logger,
-        beforeClose: @escaping @Sendable () -> Void = {}
+        beforeClose: (@Sendable () async -> Void)? = nil
     ) async {
         bound.value = channel.localAddress
         health.listenerOpened()
@@ -23,8 +24,11 @@ enum ListenerLifetime {
         } onGracefulShutdown: {
             // For UDP, closing also flushes the handler's last batch into the ring: channelReadComplete
             // has run for every read, so nothing is held between reads.
-            beforeClose()
-            channel.close(promise: nil)
+            guard let beforeClose else { return channel.close(promise: nil) }
+            Task {
+                await beforeClose()
+                channel.close(promise: nil)
+            }
         }
         health.listenerClosed()
     }

@@ -36,7 +36,7 @@ final class UDPKernelDropCounter: Sendable {
     /// Reads the socket's total and counts the growth. Under the lock, so that the periodic update
     /// and the last one at shutdown never count the same drops twice.
     func update() {
-        let total = reader.read()
+        let total = reader.read()?.drops
         state.withLockedValue { state in
             guard let total else {
                 // Not Linux, or /proc hidden (a container's view): nothing to count, said once.

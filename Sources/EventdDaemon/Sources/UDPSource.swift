@@ -62,16 +62,35 @@ public final class UDPSource: Service, Sendable {
                                     inheritedDescriptor: settings.inheritedDescriptor))
         // The datagrams the kernel drops on this socket (receive buffer full) never reach the handler, so
         // they are read from the socket's own counter while it is open; a closed socket's is gone.
-        let kernelDrops = channel.localAddress?.port.map {
+        let logger = self.logger
+        let port = channel.localAddress?.port
+        let kernelDrops = port.map {
             UDPKernelDropCounter(port: $0, counter: pipeline.metrics.udpKernelDroppedDatagrams, logger: logger)
         }
+        let drain = settings.inheritedDescriptor == nil ? port.map { port in
+            UDPReceiveQueueDrain(queuedBytes: { KernelUDPDropsReader(port: port).read()?.queuedBytes })
+        } : nil
         await withDiscardingTaskGroup { tasks in
             if let kernelDrops { tasks.addTask { await kernelDrops.updateEverySecond() } }
             await ListenerLifetime.serve(channel, name: "UDP", inherited: settings.inheritedDescriptor != nil,
                                          bound: bound, health: health, logger: logger,
-                                         beforeClose: { kernelDrops?.update() })
+                                         beforeClose: {
+                if let drain { await Self.readQueueEmpty(drain, logger: logger) }
+                kernelDrops?.update()
+            })
             tasks.cancelAll()
         }
         logger.info("UDP source stopped")
+    }
+
+    /// Keeps the socket open at shutdown until what the kernel already holds for it is read (see
+    /// `UDPReceiveQueueDrain`); says so when senders kept it full and some is lost with the socket.
+    private static func readQueueEmpty(_ drain: UDPReceiveQueueDrain, logger: Logger) async {
+        guard let unread = await drain.run(), unread > 0 else { return }
+        logger.warning("""
+            UDP socket closed with datagrams unread: senders kept its receive queue full for \
+            \(drain.timeout) of shutdown, and what was left is lost (a socket from systemd, eventd.socket, \
+            keeps them for the next eventd)
+            """, metadata: [LogKey.bytes: "\(unread)"])
     }
 }

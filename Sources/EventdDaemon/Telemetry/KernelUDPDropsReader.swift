@@ -1,14 +1,14 @@
 import Foundation
 
 /// Reads from /proc how many datagrams the kernel dropped on this process's UDP sockets bound to
-/// `port` (`KernelUDPDrops` does the parsing). Linux only; elsewhere, or when /proc cannot be read,
-/// `read()` returns nil.
+/// `port`, and how many bytes wait in their receive queues (`KernelUDPDrops` does the parsing). Linux
+/// only; elsewhere, or when /proc cannot be read, `read()` returns nil.
 struct KernelUDPDropsReader: Sendable {
     let port: Int
 
-    /// The drops summed over /proc/net/udp and /proc/net/udp6, or nil when neither lists a socket of
-    /// ours on `port` (not Linux, /proc unreadable, or another network namespace's view).
-    func read() -> UInt64? {
+    /// The drops and queued bytes summed over /proc/net/udp and /proc/net/udp6, or nil when neither
+    /// lists a socket of ours on `port` (not Linux, /proc unreadable, or another network namespace's view).
+    func read() -> KernelUDPDrops.Tally? {
         #if os(Linux)
         let inodes = socketInodes()
         guard !inodes.isEmpty else { return nil }
@@ -18,7 +18,7 @@ struct KernelUDPDropsReader: Sendable {
             guard let table = try? String(contentsOfFile: "/proc/\(file)", encoding: .utf8) else { return tally }
             return tally + KernelUDPDrops.tally(table: table, port: port, inodes: inodes)
         }
-        return tally.sockets > 0 ? tally.drops : nil
+        return tally.sockets > 0 ? tally : nil
         #else
         return nil
         #endif

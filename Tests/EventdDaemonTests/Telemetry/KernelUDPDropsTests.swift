@@ -22,7 +22,7 @@ struct KernelUDPDropsTests {
 
     @Test func countsOnlyOurSocketOnOurPort() {
         let tally = KernelUDPDrops.tally(table: Self.udp, port: 5171, inodes: [4001, 4003, 4004])
-        #expect(tally == KernelUDPDrops.Tally(sockets: 1, drops: 37),
+        #expect(tally == KernelUDPDrops.Tally(sockets: 1, drops: 37, queuedBytes: 0x30000),
                 "4002 shares the port but is not ours; 4003 is ours on another port")
     }
 
@@ -35,7 +35,7 @@ struct KernelUDPDropsTests {
         let ours: Set<UInt64> = [4001, 4004]
         let both = KernelUDPDrops.tally(table: Self.udp, port: 5171, inodes: ours)
             + KernelUDPDrops.tally(table: Self.udp6, port: 5171, inodes: ours)
-        #expect(both == KernelUDPDrops.Tally(sockets: 2, drops: 41))
+        #expect(both == KernelUDPDrops.Tally(sockets: 2, drops: 41, queuedBytes: 0x30000))
     }
 
     @Test func findsNothingWhenNoSocketIsOurs() {
@@ -51,9 +51,10 @@ struct KernelUDPDropsTests {
             413: 0100007F:ZZZZ 00000000:0000 07 00000000:00000000 00:00000000 00000000 0 0 4001 2 0000000049a1c019 3
             414: 0100007F:1433 00000000:0000 07 00000000:00000000 00:00000000 00000000 0 0 4001 2 0000000049a1c019 -1
             415: 0100007F:1433 00000000:0000 07 00000000:00000000 00:00000000 00000000 0 0 4001 2 0000000049a1c019 6
+            416: 0100007F:1433 00000000:0000 07 00000000:0000XYZ! 00:00000000 00000000 0 0 4001 2 0000000049a1c019 9
             """
         #expect(KernelUDPDrops.tally(table: table, port: 5171, inodes: [4001]) == KernelUDPDrops.Tally(sockets: 1, drops: 6),
-                "a line without drops, a bad port and a negative count are skipped")
+                "a line without drops, a bad port, a negative count and a bad queue are skipped")
     }
 
     @Test func takesSocketInodesFromDescriptorLinks() {
@@ -69,16 +70,18 @@ struct KernelUDPDropsTests {
     @Test func readerSeesWhatTheKernelDroppedOnOurSocket() throws {
         let socket = try BoundUDPSocket(receiveBufferBytes: 1)   // the kernel raises it to its minimum
         let reader = KernelUDPDropsReader(port: socket.port)
-        #expect(reader.read() == 0, "a fresh socket of ours is listed, with nothing dropped")
+        #expect(reader.read() == KernelUDPDrops.Tally(sockets: 1), "a fresh socket of ours is listed, empty, nothing dropped")
         #expect(KernelUDPDropsReader(port: 1).read() == nil, "no socket of ours on port 1")
 
         let sent = 200
         let datagram = String(repeating: "x", count: 300)
         for _ in 0..<sent { sendDatagram(datagram, port: socket.port) }
-        let dropped = try #require(reader.read())
+        let full = try #require(reader.read())
         let queued = socket.drain()
-        #expect(dropped > 0)
+        #expect(full.drops > 0)
+        #expect(full.queuedBytes > 0, "datagrams waited in the queue")
         #expect(queued > 0)
-        #expect(Int(dropped) + queued == sent)
+        #expect(Int(full.drops) + queued == sent)
+        #expect(reader.read()?.queuedBytes == 0, "read empty")
     }
 }
