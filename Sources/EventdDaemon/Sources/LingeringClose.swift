@@ -5,13 +5,17 @@ import NIOCore
 /// reading and discarding what the peer still sends until it closes too, or `timeout` passes.
 ///
 /// Why: closing a socket that still has unread bytes in its receive buffer makes the kernel answer
-/// with RST instead of FIN, and an RST can destroy acks already sent but not yet read by the peer —
-/// a sender in ack mode would resend lines that are committed. A draining TCP connection stops
-/// reading, so its sender's later lines are exactly such unread bytes. Half-closing first lets the
-/// peer read every ack and then see a clean end of stream; reading on until the peer closes keeps
-/// the receive buffer empty, so the final close is a FIN. The timeout bounds a peer that never closes.
+/// with RST instead of FIN, and an RST can destroy what was sent but not yet read by the peer.
+/// A draining TCP connection stops reading, so its sender's later lines are exactly such unread
+/// bytes, and the RST can destroy their acks: the sender resends lines that are committed. An HTTP
+/// request refused before its body is read (413, 431, 408) leaves the rest of the body unread: the
+/// client's write fails with "connection reset" and most HTTP libraries never read the answer.
+/// Half-closing first lets the peer read everything and then see a clean end of stream; reading on
+/// until the peer closes keeps the receive buffer empty, so the final close is a FIN. The timeout
+/// bounds a peer that never closes.
 ///
-/// Placed just before the protocol handler, so the discarded bytes never reach it.
+/// Placed in front of every handler that parses, so the discarded bytes never reach one. Started
+/// with `ChannelHandlerContext.closeLingering()`.
 final class LingeringClose: ChannelInboundHandler {
     typealias InboundIn = NIOAny
 
@@ -51,5 +55,16 @@ final class LingeringClose: ChannelInboundHandler {
         deadline?.cancel()
         deadline = nil
         context.fireChannelInactive()
+    }
+}
+
+extension ChannelHandlerContext {
+    /// Starts a lingering close (`LingeringClose` must be in the pipeline): the output is shut down
+    /// once every write before it is on the socket. A channel that cannot half-close is closed.
+    func closeLingering() {
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
+        let halfClosed = eventLoop.makePromise(of: Void.self)
+        halfClosed.futureResult.whenFailure { _ in loopBound.value.close(promise: nil) }
+        close(mode: .output, promise: halfClosed)
     }
 }

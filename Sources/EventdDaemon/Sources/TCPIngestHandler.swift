@@ -225,12 +225,7 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         // An empty write completes once every ack before it is on the socket; close only then: after
         // the sender's half-close NIO makes an output close a full one, which drops queued writes.
         let barrier = context.channel.allocator.buffer(capacity: 0)
-        context.writeAndFlush(wrapOutboundOut(barrier)).whenComplete { _ in
-            let context = loopBound.value
-            let halfClosed = context.eventLoop.makePromise(of: Void.self)
-            halfClosed.futureResult.whenFailure { _ in loopBound.value.close(promise: nil) }
-            context.close(mode: .output, promise: halfClosed)
-        }
+        context.writeAndFlush(wrapOutboundOut(barrier)).whenComplete { _ in loopBound.value.closeLingering() }
     }
 }
 

@@ -56,6 +56,36 @@ struct HTTPLimitsTests {
         try await daemon.stop()
     }
 
+    /// Most HTTP libraries write the whole request before they read. A refusal that comes early (413 on
+    /// the declared length, 431 on the head) must still reach them: eventd answers, shuts down its
+    /// side, and reads the rest away (a lingering close), so the write is not reset and the answer is
+    /// not destroyed by an RST.
+    @Test func aClientThatWritesItsWholeRequestFirstStillReadsTheRefusal() async throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        let daemon = try await HTTPTestDaemon.start(databaseURL: database.url) { config in
+            config.sources.http.maxBodyBytes = 64 * 1024
+            config.sources.http.maxHeaderBytes = 4096
+        }
+        // Far more than the socket buffers of both ends hold, so most of it arrives after the answer.
+        let body = [UInt8](repeating: 0x20, count: 16 << 20)
+        let oversize = try daemon.client()
+        // (Results into a Bool first: a failed expectation would print the 16 MiB.)
+        let wroteBody = oversize.send("POST", "/v1/batch", headers: [basicAuth(HTTPTestDaemon.secretKey), Self.json], body: body)
+        #expect(wroteBody, "the whole body was written, not reset")
+        #expect(oversize.readResponse()?.status == 413)
+        #expect(oversize.finishEndsWithFIN(), "a clean end of stream, not a reset")
+
+        let head = "POST /v1/batch HTTP/1.1\r\nHost: x\r\nX-Junk: " + String(repeating: "j", count: 8 << 20) + "\r\n\r\n{}"
+        let longHead = try daemon.client()
+        let wroteHead = longHead.sendRaw(Array(head.utf8))
+        #expect(wroteHead, "the whole head was written, not reset")
+        #expect(longHead.readResponse()?.status == 431)
+        #expect(longHead.finishEndsWithFIN())
+        #expect(try database.scalar("SELECT count(*) FROM analytics.events") == 0)
+        try await daemon.stop()
+    }
+
     @Test func aBurstPastTheRateLimitGets429WithRetryAfter() async throws {
         let database = try TestDatabase.create()
         defer { database.drop() }
@@ -102,7 +132,7 @@ struct HTTPLimitsTests {
         let started = ContinuousClock.now
         slow.sendRaw(Array("POST /v1/batch HTTP/1.1\r\nHost: x\r\n".utf8))
         var answer: HTTPTestClient.Response?
-        for _ in 0..<40 {
+        for _ in 0..<40 where !slow.hasBytesWaiting() {
             guard slow.sendRaw(Array("X".utf8)) else { break }
             try await Task.sleep(for: .milliseconds(50))
         }

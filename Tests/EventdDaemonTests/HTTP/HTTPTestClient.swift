@@ -110,6 +110,26 @@ final class HTTPTestClient {
         }
     }
 
+    /// Whether the server has sent something not read yet (without waiting).
+    func hasBytesWaiting() -> Bool {
+        if !pending.isEmpty { return true }
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
+    }
+
+    /// Ends this side (as a client does when done) and reads to the end of the stream: true for a
+    /// clean end (FIN), false for a reset or a timeout.
+    func finishEndsWithFIN() -> Bool {
+        shutdown(fd, Int32(SHUT_WR))
+        while true {
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { return true }
+            if n < 0 { return false }
+            pending.append(contentsOf: chunk[..<n])
+        }
+    }
+
     private func receive() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }

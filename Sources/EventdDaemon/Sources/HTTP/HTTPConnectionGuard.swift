@@ -132,6 +132,8 @@ final class HTTPConnectionGuard: ChannelInboundHandler {
             + "Connection: close\r\n\r\n" + body
         let buffer = context.channel.allocator.buffer(string: response)
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(NIOAny(buffer)).whenComplete { _ in loopBound.value.close(promise: nil) }
+        // Lingering, so that the rest of the head or body the client is still sending cannot turn the
+        // close into an RST that destroys this answer.
+        context.writeAndFlush(NIOAny(buffer)).whenComplete { _ in loopBound.value.closeLingering() }
     }
 }

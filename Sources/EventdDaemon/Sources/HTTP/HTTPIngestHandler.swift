@@ -284,7 +284,9 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             let (handler, context) = loopBound.value
             if close {
-                context.close(promise: nil)
+                // Lingering: a refused request's unread body must not turn the close into an RST
+                // that destroys this answer before the client reads it.
+                context.closeLingering()
             } else {
                 handler.responseWritten(context: context)
             }

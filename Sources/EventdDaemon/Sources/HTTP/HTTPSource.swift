@@ -8,8 +8,8 @@ import ServiceLifecycle
 /// The HTTP listener: Segment's tracking API, sendBeacon and pixels over HTTP/1.1.
 ///
 /// Protocol rules live in `HTTPCollector` (plain, testable values); this service only binds the
-/// socket, builds each connection's pipeline —
-/// `HTTPConnectionGuard` (timeouts, head size) → HTTP/1.1 parser → response encoder →
+/// socket, builds each connection's pipeline — `LingeringClose` (a refusal's close is never an RST)
+/// → `HTTPConnectionGuard` (timeouts, head size) → HTTP/1.1 parser → response encoder →
 /// `HTTPIngestHandler` — enforces the connection cap, and drains connections at shutdown.
 /// It is listed after the loader, so on shutdown it stops first and its waiting requests are
 /// still answered from the loader's last commits.
@@ -119,6 +119,7 @@ public final class HTTPSource: Service, Sendable {
                     limits.maxHeaderFieldSize = settings.maxHeaderBytes
                     limits.maxHeaderFieldCount = 256
                     let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(LingeringClose())
                     try sync.addHandler(connectionGuard)
                     try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes,
                                                                                 limitConfiguration: limits)))
