@@ -11,14 +11,15 @@ struct EventdCommand: AsyncParsableCommand {
         abstract: "Ingest analytics events over UDP, TCP and HTTP into PostgreSQL with COPY.",
         discussion: """
             Typical use:
-              eventd migrate --database-url postgresql://user@host/db      # create or update the schema
-              eventd serve --config /etc/eventd/eventd.toml               # run the daemon
-              eventd rollup --once                                        # refresh the dashboard rollups now
-              eventd maintain --once                                      # partitions, retention, rollup, sessions
-              eventd spool --status                                       # the disk spool's depth and age
+              eventd migrate --database-url URL   create or update the schema
+              eventd serve --config FILE          run the daemon
+              eventd rollup --once                refresh the dashboard rollups now
+              eventd maintain --once              partitions, retention, rollup, sessions
+              eventd spool --status               the disk spool's depth and age
 
-            The database is chosen by --database-url, else EVENTD_DATABASE_URL, else database.url
-            in the config file, else libpq's PGHOST/PGPORT/PGUSER/PGDATABASE/PGPASSWORD variables.
+            The database is chosen by --database-url, else EVENTD_DATABASE_URL, else \
+            database.url in the config file, else libpq's PGHOST, PGPORT, PGUSER, PGDATABASE \
+            and PGPASSWORD variables.
             """,
         version: EventdVersion.current,
         subcommands: [ServeCommand.self, MigrateCommand.self, RollupCommand.self, MaintainCommand.self, SpoolCommand.self]

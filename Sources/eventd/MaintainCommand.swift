@@ -9,11 +9,15 @@ struct MaintainCommand: AsyncParsableCommand {
         commandName: "maintain",
         abstract: "Run the housekeeping jobs (once with --once, else on their [maintenance] intervals).",
         discussion: """
-            Tasks, in this order: ensure_event_partitions (daily partitions maintenance.partitions_ahead_days
-            ahead), cleanup_old_data (raw events past maintenance.event_retention, by dropping partitions),
-            drop_old_rollups (rollups past maintenance.rollup_retention), process_pending_events (the rollup),
-            abandon_inactive_sessions (idle longer than maintenance.abandon_after).
-            With --once each prints one line and the command exits 0; --task limits it to the named tasks.
+            Tasks, in this order (the settings named are in [maintenance]):
+              ensure_event_partitions    daily partitions, partitions_ahead_days ahead
+              cleanup_old_data           drops raw events past event_retention
+              drop_old_rollups           drops rollups past rollup_retention
+              process_pending_events     the rollup
+              abandon_inactive_sessions  ends sessions idle longer than abandon_after
+
+            With --once each prints one line and the command exits 0; --task limits it to the \
+            named tasks.
             """
     )
 

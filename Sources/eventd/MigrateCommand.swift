@@ -10,9 +10,9 @@ struct MigrateCommand: ParsableCommand {
         commandName: "migrate",
         abstract: "Apply pending schema migrations (or list them with --status).",
         discussion: """
-            Migrations are built into the binary and applied in order, each in its own transaction,
-            under an advisory lock so two instances cannot race. Applied versions and their checksums
-            are kept in eventd.schema_migrations; running it again is a no-op.
+            Migrations are built into the binary and applied in order, each in its own \
+            transaction, under an advisory lock so two instances cannot race. Applied versions \
+            and their checksums are kept in eventd.schema_migrations; running it again is a no-op.
             """
     )
 

@@ -9,9 +9,12 @@ struct RollupCommand: AsyncParsableCommand {
         commandName: "rollup",
         abstract: "Roll raw events up into the dashboard tables (once with --once, else every rollup.interval).",
         discussion: """
-            Calls analytics.run_rollups(rollup.late_window, rollup.buckets) in one transaction. Safe next to
-            `eventd serve` and other instances: an advisory lock lets one run at a time, and the others skip.
-            With --once it prints what it did in one line and exits 0 (for cron, systemd timers and tests).
+            Calls analytics.run_rollups(rollup.late_window, rollup.buckets) in one transaction. \
+            Safe next to `eventd serve` and other instances: an advisory lock lets one run at a \
+            time, and the others skip.
+
+            With --once it prints what it did in one line and exits 0 (for cron, systemd timers \
+            and tests).
             """
     )
 

@@ -10,14 +10,19 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the ingest daemon until SIGTERM or SIGINT.",
         discussion: """
-            Listeners are off unless configured: pass --tcp, --udp and --http (HOST:PORT), or set
-            sources.*.listen in the config file or EVENTD_SOURCES_TCP_LISTEN etc. in the environment.
-            On SIGTERM/SIGINT eventd stops the listeners, commits everything it accepted (or, with
-            spool.directory set and PostgreSQL down, writes it to the spool), and exits 0.
-            On SIGHUP it re-reads the config and applies log.level, [limits], [loader] and
-            [sources.http.rate_limit] at once; an invalid config is refused and the running one kept.
-            Under systemd it speaks sd_notify (Type=notify, WatchdogSec=) and adopts the sockets of
-            eventd.socket named tcp, udp and http (LISTEN_FDS).
+            Listeners are off unless configured: pass --tcp, --udp and --http (HOST:PORT), or \
+            set sources.*.listen in the config file or EVENTD_SOURCES_TCP_LISTEN etc. in the \
+            environment.
+
+            On SIGTERM/SIGINT eventd stops the listeners, commits everything it accepted (or, \
+            with spool.directory set and PostgreSQL down, writes it to the spool), and exits 0.
+
+            On SIGHUP it re-reads the config and applies log.level, [limits], [loader] and \
+            [sources.http.rate_limit] at once; settings that need a restart are named in the log; \
+            an invalid config is refused and the running one kept.
+
+            Under systemd it speaks sd_notify (Type=notify, WatchdogSec=) and adopts the sockets \
+            of eventd.socket named tcp, udp and http (LISTEN_FDS).
             """
     )
 

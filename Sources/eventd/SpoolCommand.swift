@@ -9,10 +9,13 @@ struct SpoolCommand: AsyncParsableCommand {
         commandName: "spool",
         abstract: "Show the disk spool's depth (--status) or replay it into PostgreSQL now (--replay).",
         discussion: """
-            The spool is where `eventd serve` keeps accepted events while PostgreSQL is unreachable or behind
-            (spool.directory in the config). A running eventd replays it by itself once PostgreSQL is back;
-            --replay is for a spool left behind by an eventd that will not run again on this machine, and is
-            refused while an eventd holds the spool. --status is safe at any time and changes nothing.
+            The spool is where `eventd serve` keeps accepted events while PostgreSQL is \
+            unreachable or behind (spool.directory in the config). A running eventd replays it by \
+            itself once PostgreSQL is back.
+
+            --replay is for a spool left behind by an eventd that will not run again on this \
+            machine, and is refused while an eventd holds the spool. --status is safe at any time \
+            and changes nothing.
             """
     )
 
