@@ -291,6 +291,12 @@ def autovacuum_runs(pg):
                     "WHERE schemaname = 'analytics'"))
 
 
+def checkpoints(pg):
+    """Checkpoints so far (timed and requested). Each phase starts right after an explicit CHECKPOINT;
+    one that falls inside a phase ends with fsyncs that can hold up commits (a latency stall)."""
+    return int(pg.q("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"))
+
+
 def truncate(pg):
     pg.q("TRUNCATE analytics.events, analytics.rejected_events")
     pg.q("CHECKPOINT")
@@ -311,6 +317,7 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
     truncate(pg)
     daemon.reset_peak_rss()
     vacuums = autovacuum_runs(pg)
+    checkpoints_before = checkpoints(pg)
     before = snapshot(daemon, args)
     sent = loadgen(args, transport, extra, name)
     drained = wait_drained(daemon, lambda m: True)
@@ -320,7 +327,8 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
     result = {"phase": name, "transport": transport, "loadgen": {k: v for k, v in sent.items() if k != "sent_per_second"},
               "sent_per_second": sent["sent_per_second"], "started_at": sent["started_at_ns"] / 1e9,
               "drained": drained, "cpu": cpu_report(before, after),
-              "autovacuum_runs_during_phase": autovacuum_runs(pg) - vacuums}
+              "autovacuum_runs_during_phase": autovacuum_runs(pg) - vacuums,
+              "checkpoints_during_phase": checkpoints(pg) - checkpoints_before}
     counters = {k: after[k] - before[k] for k in ("received", "accepted", "committed", "dropped", "dropped_ring_full",
                                                    "rejected", "udp_kernel_drops", "udp_rcvbuf_errors", "udp_in_errors")}
     result["eventd_counters"] = counters
@@ -344,6 +352,7 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
 
 def ceiling(args, pg, tag, rows_file=None):
     truncate(pg)
+    checkpoints_before = checkpoints(pg)
     before = snapshot(None, args)
     t0 = time.time()
     subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", args.database_url, "-c",
@@ -354,7 +363,8 @@ def ceiling(args, pg, tag, rows_file=None):
     rate = landed / elapsed
     log(f"{tag}: psql \\copy {landed} rows in {elapsed:.2f} s = {rate:.0f} rows/s")
     result = {"phase": tag, "landed": landed, "elapsed_s": round(elapsed, 3), "rows_per_s": round(rate),
-              "started_at": t0, "cpu": cpu_report(before, after, daemon_running=False)}
+              "started_at": t0, "cpu": cpu_report(before, after, daemon_running=False),
+              "checkpoints_during_phase": checkpoints(pg) - checkpoints_before}
     add_cpu_per_row(result, landed)
     return result
 
@@ -567,6 +577,8 @@ def print_table(results):
                   f"{u['snmp_rcvbuf_errors_datagrams']} datagrams machine-wide")
     vacuums = {p["phase"]: p["autovacuum_runs_during_phase"] for p in results["phases"] if p.get("autovacuum_runs_during_phase")}
     print(f"autovacuum/autoanalyze runs inside eventd phases (in their PG CPU; never in a ceiling's): {vacuums or 'none'}")
+    spans = {p["phase"]: p["checkpoints_during_phase"] for p in results["phases"] if p.get("checkpoints_during_phase")}
+    print(f"checkpoints inside phases (each ends with fsyncs that can stall commits): {spans or 'none'}")
     if results.get("http"):
         print("http:", results["http"])
     print(f"ceiling runs: {s['ceiling_runs']} rows/s (spread {s['ceiling_spread_pct']}%); "
