@@ -19,16 +19,17 @@ enum ListenerLifetime {
             LogKey.address: "\(channel.localAddress.map { "\($0)" } ?? "?")",
             LogKey.socket: "\(inherited ? "systemd" : "bound")",
         ])
-        await withGracefulShutdownHandler {
-            try? await channel.closeFuture.get()
-        } onGracefulShutdown: {
-            // For UDP, closing also flushes the handler's last batch into the ring: channelReadComplete
-            // has run for every read, so nothing is held between reads.
-            guard let beforeClose else { return channel.close(promise: nil) }
-            Task {
-                await beforeClose()
+        await withDiscardingTaskGroup { tasks in
+            tasks.addTask {
+                // Waits for graceful shutdown; cancelled below if the channel closes on its own first.
+                guard (try? await gracefulShutdown()) != nil else { return }
+                await beforeClose?()
+                // For UDP, closing also flushes the handler's last batch into the ring:
+                // channelReadComplete has run for every read, so nothing is held between reads.
                 channel.close(promise: nil)
             }
+            try? await channel.closeFuture.get()
+            tasks.cancelAll()
         }
         health.listenerClosed()
     }
