@@ -20,6 +20,13 @@ extension FaultTests { @Suite struct SoakTests {
         "ASAN_OPTIONS": (ProcessInfo.processInfo.environment["ASAN_OPTIONS"].map { $0 + ":" } ?? "") + "quarantine_size_mb=16",
     ]
 
+    /// Whether this build (the tests and the eventd beside them) runs under AddressSanitizer. Then RSS
+    /// is reported, not judged: even with the small quarantine ASan's own allocator keeps growing for
+    /// minutes — measured 2026-11-26 with two COPY lanes: 147.5 → 152.6 MB over a 180 s soak (~19 KB/s),
+    /// while the same soak without ASan stays at 43.5 MB ± 0.1 (the test command's 180 s run). Leaks are
+    /// judged by that plain run; under ASan this soak is for memory errors and exactly-once.
+    static let underAddressSanitizer = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+
     @Test(.timeLimit(.minutes(10)))
     func confirmedEventsLandOnceAndMemoryAndDescriptorsLevelOffOverTCPHTTPAndUDP() async throws {
         let workspace = try FaultWorkspace.create()
@@ -81,7 +88,9 @@ extension FaultTests { @Suite struct SoakTests {
         // first third (after warm-up) plus some slack — for malloc arenas settling (RSS; 0.2 MiB seen over
         // 180 s), for churn connections open at that moment (fds). Over 180 s the thirds' ends are 100 s
         // apart, so a steady leak above ~20 KiB/s fails (the 25 KB/s measured before the batch pool's byte cap would have).
-        #expect(Levels(rss).lastThirdMax <= Levels(rss).firstThirdMax + 2 * 1024, "RSS climbs: \(summary)")
+        if !Self.underAddressSanitizer {
+            #expect(Levels(rss).lastThirdMax <= Levels(rss).firstThirdMax + 2 * 1024, "RSS climbs: \(summary)")
+        }
         #expect(Levels(fds).lastThirdMax <= Levels(fds).firstThirdMax + 4, "descriptors climb: \(summary)")
     }
 
