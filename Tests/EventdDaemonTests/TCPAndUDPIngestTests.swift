@@ -88,6 +88,35 @@ struct TCPAndUDPIngestTests {
         #expect(try database.scalar("SELECT count(*) FROM analytics.rejected_events WHERE reason = 'malformed_json' AND transport = 'tcp'") == 1)
     }
 
+    /// Numbers at the decoder's limits (up to 1,000 characters, exponents within ±1000) are stored as
+    /// jsonb `numeric`, digit for digit — far beyond a Double (the fuzz target's oracle once took Foundation's
+    /// refusal of an 873-digit integer for a decoder bug; Corpus/FuzzDecode/regression_numbers_beyond_double.json).
+    @Test func numbersBeyondADoubleLandInJSONBDigitForDigit() async throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        let daemon = try await RunningDaemon.start(database: database)
+        let big = String(repeating: "9", count: 873), fraction = "0." + String(repeating: "1", count: 825)
+        let client = try LineClient(port: daemon.tcpPort)
+        try client.send("""
+            {"ack":true}
+            {"type":"track","event":"n","anonymousId":"a","properties":{"big":\(big),"frac":\(fraction),"e":1e1000,"tiny":-1.5E-1000}}
+
+            """)
+        #expect(client.readLine().flatMap(parseJSON)?["accepted"] as? Int == 1)
+        try await daemon.stop()
+        let connection = try database.connect()
+        defer { connection.close() }
+        let stored = try connection.query("""
+            SELECT properties->>'big', properties->>'frac',
+                   (properties->>'e')::numeric = 1e1000, (properties->>'tiny')::numeric = -1.5e-1000
+            FROM analytics.events
+            """)
+        #expect(stored.first?[0] == big)
+        #expect(stored.first?[1] == fraction)
+        #expect(stored.first?[2] == "t")
+        #expect(stored.first?[3] == "t")
+    }
+
     @Test func resentBatchAddsNoRows() async throws {
         let database = try TestDatabase.create()
         defer { database.drop() }

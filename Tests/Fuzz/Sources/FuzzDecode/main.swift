@@ -6,7 +6,8 @@
 //   • the summary agrees with the buffers: accepted == event rows, rejected == refused rows == rejections;
 //   • every row has as many tab-separated columns as its COPY column list names, ends with one `\n`,
 //     holds no raw CR/LF/NUL, is valid UTF-8, and uses only COPY's escapes (`\\` `\n` `\r` `\t`, `\N` alone);
-//   • `properties` and `context` are JSON objects PostgreSQL's jsonb accepts: no `\u0000`, no lone surrogate;
+//   • `properties` and `context` are JSON objects PostgreSQL's jsonb accepts: no `\u0000`, no lone surrogate,
+//     numbers within numeric's range (judged apart from Foundation, whose Doubles cannot hold them all);
 //   • every rejection's raw range lies inside the text;
 //   • the reused decoder gives the same rows (but for fresh UUIDs: event_id, a random rejection_id) and
 //     refusals as the fresh one.
@@ -123,11 +124,56 @@ func jsonbRefusal(_ json: [UInt8]) -> String? {
     return inString ? "unterminated string" : nil
 }
 
+/// The number tokens outside strings, each replaced by `0` in the returned text. jsonb stores numbers as
+/// `numeric` (up to 131,072 digits before the point and 16,383 after), far beyond what
+/// JSONSerialization can represent (a Double): a 900-digit integer is valid for PostgreSQL and a parse
+/// error for Foundation. So numbers are judged on their own and the structure with them neutralised.
+func neutralizingNumbers(_ json: [UInt8]) -> (text: [UInt8], numbers: [ArraySlice<UInt8>]) {
+    var text: [UInt8] = [], numbers: [ArraySlice<UInt8>] = []
+    var i = 0, inString = false
+    while i < json.count {
+        let c = json[i]
+        if inString {
+            text.append(c)
+            if c == 0x5C, i + 1 < json.count { text.append(json[i + 1]); i += 2; continue }
+            if c == 0x22 { inString = false }
+            i += 1
+        } else if c == 0x2D || c &- 0x30 < 10 {
+            let start = i
+            while i < json.count, json[i] == 0x2D || json[i] == 0x2B || json[i] == 0x2E || json[i] | 0x20 == 0x65
+                || json[i] &- 0x30 < 10 { i += 1 }
+            numbers.append(json[start..<i])
+            text.append(0x30)
+        } else {
+            if c == 0x22 { inString = true }
+            text.append(c)
+            i += 1
+        }
+    }
+    return (text, numbers)
+}
+
+/// Well inside what jsonb's `numeric` accepts: ≤ 1,000 characters and an exponent within ±1,000 put at most
+/// ~2,000 digits on either side of the point (the scanner's own limits, checked here independently).
+func jsonbNumberProblem(_ number: ArraySlice<UInt8>) -> String? {
+    if number.count > 1_000 { return "a number of \(number.count) characters" }
+    guard let e = number.firstIndex(where: { $0 | 0x20 == 0x65 }) else { return nil }
+    let digits = number[number.index(after: e)...].drop { $0 == 0x2B || $0 == 0x2D || $0 == 0x30 }
+    guard digits.count <= 4, Int(String(decoding: digits, as: UTF8.self)) ?? 0 <= 1_000 else {
+        return "an exponent beyond ±1000"
+    }
+    return nil
+}
+
 func checkJSONB(_ field: ArraySlice<UInt8>, name: String, row: ArraySlice<UInt8>) {
     if field.elementsEqual([0x5C, 0x4E]) { return }
     let json = unescape(field)
     if let problem = jsonbRefusal(json) { fail("\(name) would be refused by jsonb: \(problem)", row) }
-    guard let object = try? JSONSerialization.jsonObject(with: Data(json), options: [.fragmentsAllowed]),
+    let (structure, numbers) = neutralizingNumbers(json)
+    for number in numbers {
+        if let problem = jsonbNumberProblem(number) { fail("\(name) would be refused by jsonb: \(problem)", row) }
+    }
+    guard let object = try? JSONSerialization.jsonObject(with: Data(structure), options: [.fragmentsAllowed]),
           object is [String: Any] else {
         fail("\(name) is not a JSON object", row)
     }
