@@ -19,8 +19,8 @@ final class UDPKernelDropCounter: Sendable {
     }
     private let state = NIOLockedValueBox(State())
 
-    init(port: Int, counter: Counter, logger: Logger) {
-        self.reader = KernelUDPDropsReader(port: port)
+    init(reader: KernelUDPDropsReader, counter: Counter, logger: Logger) {
+        self.reader = reader
         self.counter = counter
         self.logger = logger
     }

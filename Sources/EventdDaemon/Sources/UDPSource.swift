@@ -63,12 +63,13 @@ public final class UDPSource: Service, Sendable {
         // The datagrams the kernel drops on this socket (receive buffer full) never reach the handler, so
         // they are read from the socket's own counter while it is open; a closed socket's is gone.
         let logger = self.logger
-        let port = channel.localAddress?.port
-        let kernelDrops = port.map {
-            UDPKernelDropCounter(port: $0, counter: pipeline.metrics.udpKernelDroppedDatagrams, logger: logger)
+        // One reader of this socket's line in /proc, for the drop counter and for the shutdown drain.
+        let socketStats = channel.localAddress?.port.map(KernelUDPDropsReader.init(port:))
+        let kernelDrops = socketStats.map {
+            UDPKernelDropCounter(reader: $0, counter: pipeline.metrics.udpKernelDroppedDatagrams, logger: logger)
         }
-        let drain = settings.inheritedDescriptor == nil ? port.map { port in
-            UDPReceiveQueueDrain(queuedBytes: { KernelUDPDropsReader(port: port).read()?.queuedBytes })
+        let drain = settings.inheritedDescriptor == nil ? socketStats.map { stats in
+            UDPReceiveQueueDrain(queuedBytes: { stats.read()?.queuedBytes })
         } : nil
         await withDiscardingTaskGroup { tasks in
             if let kernelDrops { tasks.addTask { await kernelDrops.updateEverySecond() } }

@@ -101,13 +101,7 @@ final class HTTPTestClient {
 
     /// Whether the server closed the connection (EOF) within the receive timeout.
     func isClosedByServer() -> Bool {
-        while true {
-            var chunk = [UInt8](repeating: 0, count: 4096)
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { return true }
-            if n < 0 { return errno == ECONNRESET }
-            pending.append(contentsOf: chunk[..<n])
-        }
+        readToEnd() == 0 || errno == ECONNRESET
     }
 
     /// Whether the server has sent something not read yet (without waiting).
@@ -121,11 +115,16 @@ final class HTTPTestClient {
     /// clean end (FIN), false for a reset or a timeout.
     func finishEndsWithFIN() -> Bool {
         shutdown(fd, Int32(SHUT_WR))
+        return readToEnd() == 0
+    }
+
+    /// Reads into `pending` until the stream ends; returns recv's last result: 0 at a clean end (FIN),
+    /// -1 at a reset or a timeout (errno says which).
+    private func readToEnd() -> Int {
         while true {
             var chunk = [UInt8](repeating: 0, count: 4096)
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { return true }
-            if n < 0 { return false }
+            if n <= 0 { return n }
             pending.append(contentsOf: chunk[..<n])
         }
     }
