@@ -14,6 +14,7 @@ struct ProtocolRegistry: Sendable {
         SegmentProtocol(),
         PostHogProtocol(),
         MixpanelProtocol(),
+        SnowplowProtocol(),
     ])
 
     let adapters: [any IngestProtocol]

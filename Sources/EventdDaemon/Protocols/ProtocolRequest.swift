@@ -52,6 +52,9 @@ struct ProtocolEvents: Sendable {
     var eventIDs: [String?] = []
     /// The sender asked for a detailed answer (Mixpanel's `verbose=1`).
     var verbose = false
+    /// `writeKey` is only a candidate (Snowplow's app id): used when it is a configured key, ignored
+    /// (not refused) when it is not.
+    var writeKeyIsCandidate = false
 
     init(text: [UInt8]?, writeKey: [UInt8]? = nil, eventIDs: [String?] = [], verbose: Bool = false) {
         self.text = text

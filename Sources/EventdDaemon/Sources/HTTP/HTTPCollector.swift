@@ -211,7 +211,7 @@ struct HTTPCollector: Sendable {
 
         var key = plan.key
         var replyHeaders = plan.replyHeaders
-        if key == nil, let bodyKey = events.writeKey {
+        if key == nil, let bodyKey = events.writeKey, !events.writeKeyIsCandidate || keys.match(bodyKey) != nil {
             guard let match = keys.match(bodyKey) else {
                 return refuse(RequestRefusal(.unauthorized, .invalidWriteKey, "The write key is not known."))
             }
