@@ -15,6 +15,8 @@ struct ProtocolRegistry: Sendable {
         PostHogProtocol(),
         MixpanelProtocol(),
         SnowplowProtocol(),
+        PlausibleProtocol(),
+        UmamiProtocol(),
     ])
 
     let adapters: [any IngestProtocol]

@@ -55,6 +55,9 @@ struct ProtocolEvents: Sendable {
     /// `writeKey` is only a candidate (Snowplow's app id): used when it is a configured key, ignored
     /// (not refused) when it is not.
     var writeKeyIsCandidate = false
+    /// The vendor drops bots itself (Plausible, Umami): a bot's User-Agent stores nothing even when
+    /// `drop_bots` is off, and the answer says so in the vendor's way.
+    var dropsBots = false
 
     init(text: [UInt8]?, writeKey: [UInt8]? = nil, eventIDs: [String?] = [], verbose: Bool = false) {
         self.text = text

@@ -5,7 +5,8 @@ import Testing
 /// docs/protocols/<name>.md are rendered from the adapters (`ProtocolDocs`): their routes and mapping
 /// tables cannot drift from the code. `EVENTD_WRITE_DOCS=1` rewrites the pages instead of comparing.
 struct ProtocolDocsTests {
-    static let pages: [(String, String)] = [("posthog", "PostHog"), ("mixpanel", "Mixpanel"), ("snowplow", "Snowplow")]
+    static let pages: [(String, String)] = [("posthog", "PostHog"), ("mixpanel", "Mixpanel"), ("snowplow", "Snowplow"), ("plausible", "Plausible"),
+                                                  ("umami", "Umami")]
 
     static var docs: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

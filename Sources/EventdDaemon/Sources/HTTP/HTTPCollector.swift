@@ -244,7 +244,7 @@ struct HTTPCollector: Sendable {
             replyContext: ProtocolReplyContext(route: chosen.route, delivery: plan.delivery, events: events),
             keyIndex: key?.index, limitByIP: key?.kind != .secret,
             // Secret keys are servers relaying for their users: their own HTTP library says nothing about a bot.
-            dropAsBot: settings.dropBots && isBot && key?.kind != .secret,
+            dropAsBot: (settings.dropBots || events.dropsBots) && isBot && key?.kind != .secret,
             replyHeaders: replyHeaders))
     }
 
