@@ -16,7 +16,7 @@ enum ProtocolDocs {
             let note = route.delivery == .beacon ? " (answered at once)" : route.delivery == .pixel ? " (answered with a GIF)" : ""
             out += "| \(methods) | \(path)\(note) |\n"
         }
-        out += "\nEvery route is also served under each first-party prefix (`sources.http` path prefixes, e.g. "
+        out += "\nEvery route is also served under each first-party prefix (`sources.http.path_prefixes`, e.g. "
         out += "`/collect/\(adapter.name)/…`), for pages whose visitors run ad blockers.\n"
         out += "\n## Mapping to `analytics.events`\n\n| column | from |\n|---|---|\n"
         for row in adapter.mapping { out += "| \(row.column) | \(row.source) |\n" }

@@ -59,6 +59,7 @@ public final class HTTPSource: Service, Sendable {
             rateLimit = config.rateLimit
             dropBots = config.dropBots
             reusePort = config.reusePort
+            pathPrefixes = config.pathPrefixes
             self.drainTimeout = drainTimeout
         }
     }
