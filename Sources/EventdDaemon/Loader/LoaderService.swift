@@ -189,6 +189,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         }
         do {
             _ = try loader.connectIfNeeded()
+            noteServer(loader.server)
             health.setDatabaseConnected(true)
             metrics.postgresConnected.record(1)
         } catch {
@@ -236,6 +237,7 @@ public final class LoaderService: Service, @unchecked Sendable {
             do {
                 let report = try loader.load(batches)
                 noteDatabaseReachable(resuming: "loading resumed")
+                noteServer(loader.server)
                 health.setDatabaseConnected(true)
                 metrics.postgresConnected.record(1)
                 routing.copySucceeded()
