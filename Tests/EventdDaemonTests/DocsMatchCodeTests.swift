@@ -4,9 +4,9 @@ import Testing
 @testable import EventdDaemon
 
 /// Tables in `docs/` that mirror code are checked against that code, so that they cannot drift: the reject
-/// reasons, the JSON → column mapping, the refusal row's columns and the config keys. A table is the lines
-/// between `<!-- BEGIN name … -->` and `<!-- END name -->`; when one fails, the message shows the row the code
-/// expects, ready to paste.
+/// reasons, the JSON → column mapping, the refusal row's columns, the migrations and the config keys. A table
+/// is the lines between `<!-- BEGIN name … -->` and `<!-- END name -->`; when one fails, the message says what
+/// is missing or extra, or shows the row the code expects, ready to paste.
 @Suite struct DocsMatchCodeTests {
     /// Where each checked table lives. When a table moves (say Segment's mapping to `docs/protocols/`), change
     /// its entry here; the checks stay as they are.
@@ -15,6 +15,8 @@ import Testing
         static let columnMapping = (file: "docs/sending-events.md", table: "column-mapping")
         static let refusalColumns = (file: "docs/sending-events.md", table: "refusal-columns")
         static let configKeys = (file: "docs/configuration.md", table: "config-keys")
+        static let migrations = (file: "docs/architecture.md", table: "migrations")
+        static let migrationsFolder = "Sources/EventdMigrations/SQL"
         /// The code's own copy of the column mapping, a `///` table (documentation only, see `EventMapping`).
         static let columnMappingSource = "Sources/EventdCore/Decode/EventMapping.swift"
     }
@@ -138,6 +140,17 @@ import Testing
         }
         let rows = try Self.tableRows(Place.refusalColumns.table, in: Place.refusalColumns.file)
         Self.expectSameNames(rows.map { $0[0] }, copied, "refusal columns (CopyRowEncoder.rejectedColumnList)")
+    }
+
+    // MARK: migrations
+
+    /// One row per migration file, in version order, each with what it does.
+    @Test func migrationTableListsEveryMigrationFile() throws {
+        let folder = Self.repositoryRoot.appendingPathComponent(Place.migrationsFolder).path
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".sql") }.sorted()
+        let rows = try Self.tableRows(Place.migrations.table, in: Place.migrations.file)
+        Self.expectSameNames(rows.map { $0[0] }, files.map(Self.code), "migrations (\(Place.migrationsFolder))")
+        for row in rows { #expect(row.count == 2 && !row[1].isEmpty, "\(row[0]) says nothing of what it does") }
     }
 
     // MARK: config keys
