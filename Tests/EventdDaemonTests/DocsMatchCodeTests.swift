@@ -167,14 +167,16 @@ import Testing
         return spec.expected.replacing(#/^an? /#, with: "")
     }
 
-    /// The cells the code gives a key: key, what it takes, its built-in default, its environment variable.
+    /// The cells the code gives a key: key, what it takes, its built-in default, its environment variable, and
+    /// whether a reload applies it (`ConfigChanges`).
     static func expectedCells(_ spec: ConfigKeySpec) -> [String] {
         let defaultValue = spec.render(EventdConfig()).map(code) ?? "unset"
-        return [code(spec.path), takes(spec), defaultValue, code(spec.environmentName)]
+        let onReload = ConfigChanges.isLive(spec.path) ? "live" : "restart"
+        return [code(spec.path), takes(spec), defaultValue, code(spec.environmentName), onReload]
     }
 
-    /// One row per key in `ConfigSchema` order, with what it takes, its default and its variable as the code
-    /// has them, and a description.
+    /// One row per key in `ConfigSchema` order, with what it takes, its default, its variable and what a reload
+    /// does as the code has them, and a description.
     @Test func configKeyTableMatchesTheSchema() throws {
         let rows = try Self.tableRows(Place.configKeys.table, in: Place.configKeys.file)
         let expected = ConfigSchema.keys.map(Self.expectedCells)
@@ -185,9 +187,8 @@ import Testing
                 Issue.record("add: | \(want.joined(separator: " | ")) | <what it does> |")
                 continue
             }
-            let row4 = Array(row.prefix(4))
-            #expect(row4 == want, "should read: | \(want.joined(separator: " | ")) | <what it does> |")
-            #expect(row.count == 5 && !row[4].isEmpty, "\(want[0]) has no description")
+            #expect(Array(row.prefix(want.count)) == want, "should read: | \(want.joined(separator: " | ")) | <what it does> |")
+            #expect(row.count == want.count + 1 && !row[want.count].isEmpty, "\(want[0]) has no description")
         }
     }
 }
