@@ -2,7 +2,7 @@ import EventdPostgres
 
 /// The housekeeping eventd runs, each one SQL function call (one transaction), each returning the
 /// one line `eventd maintain --once` prints and the service logs. The same functions can be scheduled
-/// with pg_cron instead (README, "Maintenance").
+/// with pg_cron instead (docs/operations.md, "Maintenance").
 public enum MaintenanceTask: String, Sendable, CaseIterable {
     /// `analytics.ensure_event_partitions(1, partitions_ahead_days)`: daily partitions ready ahead of time.
     case ensurePartitions = "ensure_event_partitions"
