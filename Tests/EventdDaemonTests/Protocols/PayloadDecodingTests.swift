@@ -20,7 +20,7 @@ struct PayloadDecodingTests {
     }
 
     @Test func arbitraryBytesNeverCrashAnyDecoder() {
-        var rng = SplitMix(seed: 16)
+        var rng = SeededRandom(seed: 16)  // Spool/SpoolCrashModel.swift
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/={}[]\",:1 ".utf8)
         for round in 0..<3_000 {
             let count = Int(rng.next() % 200)
@@ -38,18 +38,5 @@ struct PayloadDecodingTests {
         #expect(tree["s"] == .string("é😀"))
         #expect(JSONValue.parse(Array((String(repeating: "[", count: 100) + String(repeating: "]", count: 100)).utf8)) == nil)
         #expect(JSONValue.parse(Array("[1,]".utf8)) == nil && JSONValue.parse(Array("01".utf8)) == nil)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for the bounded random rounds.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
