@@ -361,6 +361,9 @@ BEGIN
     SELECT x.xid, CASE WHEN x.own THEN v_cid END FROM rollup_xids x WHERE x.own OR x.xid >= v_xmin8;
 
     -- (5) Merge.  k = ROW(...)::text is a NULL-aware, never-NULL bucket key (006).
+    -- An incremental run touches few of the (large) event_aggregations and member rows, so each is
+    -- looked up by index: LATERAL (... OFFSET 0) keeps them parameterised index probes.  Left to itself
+    -- the planner hashed the whole member table once it was big, a cost that follows the day again.
     DELETE FROM rollup_delta d WHERE d.g = 6 OR d.n IS NULL OR (d.g IN (3, 5) AND (d.n = 0 OR coalesce(d.session_id, d.user_id) IS NULL));
     UPDATE rollup_delta d SET k = ROW(d.bucket_width, d.bucket_start, d.type, d.name, d.transport, d.country, d.device_type)::text;
     ANALYZE rollup_delta;
@@ -373,10 +376,12 @@ BEGIN
            coalesce(a.event_count, 0) + d.n AS new_count,
            coalesce(a.distinct_sessions, 0) AS new_sessions, coalesce(a.distinct_users, 0) AS new_users
     FROM rollup_delta d
-    LEFT JOIN analytics.event_aggregations a
-           ON a.bucket_width = d.bucket_width AND a.bucket_start = d.bucket_start AND a.type = d.type
+    LEFT JOIN LATERAL (
+        SELECT a.* FROM analytics.event_aggregations a
+        WHERE a.bucket_width = d.bucket_width AND a.bucket_start = d.bucket_start AND a.type = d.type
           AND a.name = d.name AND a.transport = d.transport
           AND a.country IS NOT DISTINCT FROM d.country AND a.device_type IS NOT DISTINCT FROM d.device_type
+        OFFSET 0) a ON true
     WHERE d.g = 7;
     GET DIAGNOSTICS v_groups = ROW_COUNT;
 
@@ -386,7 +391,12 @@ BEGIN
                  CASE d.g WHEN 3 THEN d.session_id ELSE d.user_id END AS member, d.n
           FROM rollup_delta d WHERE d.g IN (3, 5)) c
     JOIN rollup_final f ON f.k = c.k
-    LEFT JOIN analytics.event_aggregation_members m ON m.aggregation_id = f.id AND m.kind = c.kind AND m.member = c.member;
+    LEFT JOIN LATERAL (
+        SELECT m.events FROM analytics.event_aggregation_members m
+        WHERE m.aggregation_id = f.id AND m.kind = c.kind AND m.member = c.member
+        OFFSET 0) m ON true;
+    ANALYZE rollup_final;
+    ANALYZE rollup_member_changes;
 
     UPDATE rollup_final f SET new_sessions = f.old_sessions + c.ds, new_users = f.old_users + c.du
     FROM (SELECT mc.k,
