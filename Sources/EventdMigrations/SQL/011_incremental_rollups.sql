@@ -271,7 +271,12 @@ BEGIN
 
     INSERT INTO eventd.rollup_state (name, watermark) VALUES (v_key, '-infinity') ON CONFLICT (name) DO NOTHING;
     SELECT watermark, frontier_xmin INTO v_mark, v_prev FROM eventd.rollup_state WHERE name = v_key FOR UPDATE;
-    -- No frontier yet (new database, after reset_rollups or the 011 upgrade): read everything once.
+    -- No frontier yet (new database, after reset_rollups or the 011 upgrade): start from empty rollups
+    -- (whatever a hand-made backfill left there has no member sets and is not in the frontier) and read
+    -- every raw event once.
+    IF v_prev IS NULL THEN
+        PERFORM analytics.reset_rollups();  -- re-takes the advisory lock we hold
+    END IF;
     v_from := CASE WHEN v_prev IS NULL THEN '-infinity' ELSE v_mark - p_late_window END;
     SELECT coalesce(max((l.new_data ->> 'cutoff')::timestamptz), '-infinity') INTO v_horizon
     FROM public.audit_log l WHERE l.operation = 'RETENTION' AND l.table_name = 'cleanup_old_data';
