@@ -276,6 +276,8 @@ BEGIN
     -- every raw event once.
     IF v_prev IS NULL THEN
         PERFORM analytics.reset_rollups();  -- re-takes the advisory lock we hold
+        -- One GROUP BY over every raw event: sort in memory where it fits (ends with the function).
+        PERFORM set_config('work_mem', '256MB', true);
     END IF;
     v_from := CASE WHEN v_prev IS NULL THEN '-infinity' ELSE v_mark - p_late_window END;
     SELECT coalesce(max((l.new_data ->> 'cutoff')::timestamptz), '-infinity') INTO v_horizon
@@ -331,21 +333,26 @@ BEGIN
         SELECT t.*, date_trunc('day', t.occurred_at, 'UTC') < v_horizon AS is_frozen
         FROM (SELECT * FROM fresh UNION ALL SELECT * FROM gone) t
     )
+    -- Kept: the xid rows, and bucket/member rows with a non-frozen, non-zero change (a bucket row is kept
+    -- even at zero: an update may change only its members).
     INSERT INTO rollup_delta
-    SELECT GROUPING(u.session_id, u.user_id, u.xid8),
-           w.w, date_trunc(w.w::text, u.occurred_at, 'UTC'), u.type, u.name, u.transport, u.country, u.device_type,
-           u.session_id, u.user_id, u.xid8,
-           sum(u.sign) FILTER (WHERE NOT u.is_frozen),
-           coalesce(sum(u.sign * u.value) FILTER (WHERE NOT u.is_frozen), 0),
-           coalesce(sum(u.sign * u.revenue) FILTER (WHERE NOT u.is_frozen), 0),
-           count(*) FILTER (WHERE u.is_frozen),
-           NULL
-    FROM u CROSS JOIN unnest(p_buckets) AS w(w)
-    GROUP BY GROUPING SETS (
-        (w.w, date_trunc(w.w::text, u.occurred_at, 'UTC'), u.type, u.name, u.transport, u.country, u.device_type),
-        (w.w, date_trunc(w.w::text, u.occurred_at, 'UTC'), u.type, u.name, u.transport, u.country, u.device_type, u.session_id),
-        (w.w, date_trunc(w.w::text, u.occurred_at, 'UTC'), u.type, u.name, u.transport, u.country, u.device_type, u.user_id),
-        (u.xid8));
+    SELECT q.*, ROW(q.bucket_width, q.bucket_start, q.type, q.name, q.transport, q.country, q.device_type)::text
+    FROM (
+        SELECT GROUPING(u.session_id, u.user_id, u.xid8) AS g,
+               w.w AS bucket_width, date_trunc(w.w::text, u.occurred_at, 'UTC') AS bucket_start,
+               u.type, u.name, u.transport, u.country, u.device_type, u.session_id, u.user_id, u.xid8,
+               sum(u.sign) FILTER (WHERE NOT u.is_frozen) AS n,
+               coalesce(sum(u.sign * u.value) FILTER (WHERE NOT u.is_frozen), 0) AS v,
+               coalesce(sum(u.sign * u.revenue) FILTER (WHERE NOT u.is_frozen), 0) AS r,
+               count(*) FILTER (WHERE u.is_frozen) AS frozen
+        FROM u CROSS JOIN unnest(p_buckets) AS w(w)
+        GROUP BY GROUPING SETS (
+            (w.w, date_trunc(w.w::text, u.occurred_at, 'UTC'), u.type, u.name, u.transport, u.country, u.device_type),
+            (w.w, date_trunc(w.w::text, u.occurred_at, 'UTC'), u.type, u.name, u.transport, u.country, u.device_type, u.session_id),
+            (w.w, date_trunc(w.w::text, u.occurred_at, 'UTC'), u.type, u.name, u.transport, u.country, u.device_type, u.user_id),
+            (u.xid8))
+    ) q
+    WHERE q.g = 6 OR (q.n IS NOT NULL AND (q.g = 7 OR (q.n <> 0 AND coalesce(q.session_id, q.user_id) IS NOT NULL)));
 
     SELECT s.xmin8, s.cmin::text::bigint, s.consumed INTO v_xmin8, v_cid, v_dirty FROM pg_temp.rollup_snap s;
     SELECT coalesce(sum(d.n) FILTER (WHERE d.xid8 IS NOT NULL), 0) / cardinality(p_buckets),
@@ -369,8 +376,7 @@ BEGIN
     -- An incremental run touches few of the (large) event_aggregations and member rows, so each is
     -- looked up by index: LATERAL (... OFFSET 0) keeps them parameterised index probes.  Left to itself
     -- the planner hashed the whole member table once it was big, a cost that follows the day again.
-    DELETE FROM rollup_delta d WHERE d.g = 6 OR d.n IS NULL OR (d.g IN (3, 5) AND (d.n = 0 OR coalesce(d.session_id, d.user_id) IS NULL));
-    UPDATE rollup_delta d SET k = ROW(d.bucket_width, d.bucket_start, d.type, d.name, d.transport, d.country, d.device_type)::text;
+    DELETE FROM rollup_delta d WHERE d.g = 6;
     ANALYZE rollup_delta;
 
     CREATE TEMP TABLE rollup_final ON COMMIT DROP AS
