@@ -135,8 +135,10 @@ class Cluster:
         self._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
                   "-D", self.data, "-R", "-X", "stream", "-c", "fast", "--no-sync")
         with open(os.path.join(self.data, "postgresql.auto.conf"), "a") as conf:
+            # The copy carries the primary's ALTER SYSTEM settings: once promoted, this node must not
+            # wait for a synchronous standby it does not have yet.
             conf.write(f"primary_conninfo = 'host=127.0.0.1 port={primary.port} user=postgres "
-                       f"application_name=node{self.port}'\n")
+                       f"application_name=node{self.port}'\nsynchronous_standby_names = ''\n")
 
     def psql(self, sql, database="postgres", check=True, timeout=60):
         done = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", self.url(database),

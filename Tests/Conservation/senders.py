@@ -42,7 +42,7 @@ def make_batch(prefix, sequence):
 class Sender(threading.Thread):
     transport = "?"
 
-    def __init__(self, name, port, ledger, control, interval=0.02):
+    def __init__(self, name, port, ledger, control, interval=0.04):
         super().__init__(name=name, daemon=True)
         self.prefix, self.port, self.ledger, self.control, self.interval = name, port, ledger, control, interval
         self.error = None
