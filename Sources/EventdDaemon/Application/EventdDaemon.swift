@@ -92,7 +92,8 @@ public struct EventdDaemon: Sendable {
             health: health,
             logger: logger,
             spool: spool,
-            connect: { try PostgresConnection.connect(url: databaseURL, applicationName: applicationName) }
+            connect: { try PostgresConnection.connect(url: databaseURL, applicationName: applicationName) },
+            ping: { PostgresConnection.ping(url: databaseURL, applicationName: applicationName) }
         )
 
         var services: [any Service] = []

@@ -18,6 +18,8 @@ enum MetricName {
     static let copySeconds = "eventd_copy_duration_seconds"
     static let postgresConnected = "eventd_postgres_connected"
     static let postgresReconnects = "eventd_postgres_reconnects_total"
+    /// 1 for the `host`/`port` the loader commits to, 0 for one it used before (after a failover).
+    static let postgresServer = "eventd_postgres_server"
     static let connectionsOpen = "eventd_connections_open"              // label: transport
     static let rollupRuns = "eventd_rollup_runs_total"
     static let httpResponses = "eventd_http_responses_total"            // label: status
