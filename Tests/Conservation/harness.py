@@ -47,7 +47,7 @@ def migrate(binary, url):
 
 class Run:
     def __init__(self, context, name, spool=None, extra="", senders=(2, 2, 1), wrapper=None,
-                 database_url=None, clusters=1):
+                 database_url=None, clusters=1, interval=0.04):
         self.context, self.name = context, name
         self.directory = os.path.join(context.work, name)
         shutil.rmtree(self.directory, ignore_errors=True)
@@ -66,6 +66,7 @@ class Run:
         self.ledger = Ledger()
         self.control = Control()
         self.sender_counts = senders
+        self.interval = interval   # seconds between a sender's batches (10 events each)
         self.senders = []
         self.figures = {}
         self.notes = []
@@ -87,12 +88,14 @@ class Run:
     def start_senders(self):
         tcp, http, udp = self.sender_counts
         for i in range(tcp):
-            self.senders.append(TCPAckSender(f"{self.name}-tcp{i}", self.eventd.tcp_port, self.ledger, self.control))
+            self.senders.append(TCPAckSender(f"{self.name}-tcp{i}", self.eventd.tcp_port, self.ledger, self.control,
+                                             self.interval))
         for i in range(http):
-            self.senders.append(HTTPBatchSender(f"{self.name}-http{i}", self.eventd.http_port, self.ledger, self.control))
+            self.senders.append(HTTPBatchSender(f"{self.name}-http{i}", self.eventd.http_port, self.ledger,
+                                                self.control, self.interval))
         for i in range(udp):
             self.senders.append(UDPSender(f"{self.name}-udp{i}", self.eventd.udp_port, self.ledger, self.control,
-                                          interval=0.05))
+                                          interval=self.interval * 2))
         for s in self.senders:
             s.start()
 

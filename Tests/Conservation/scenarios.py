@@ -69,7 +69,7 @@ def postgres_flapping(ctx, faults):
         result = run.finish()
         result.figures["stall per outage (s)"] = stalls
         result.figures["stall max (s)"] = max(stalls)
-        result.figures["stall median (s)"] = statistics.median(stalls)
+        result.figures["stall median (s)"] = round(statistics.median(stalls), 2)
         result.figures["outage (s)"] = [round(up - down, 1) for down, up in outages]
         if max(stalls) >= 5.0:
             result.failures.append(f"stall after an outage up to {max(stalls)} s (target < 5 s)")
