@@ -71,6 +71,10 @@ class Run:
         self.figures = {}
         self.notes = []
         self.faults = 0
+        self.cleanups = []
+
+    def on_exit(self, cleanup):
+        self.cleanups.append(cleanup)
 
     def __enter__(self):
         return self
@@ -83,6 +87,8 @@ class Run:
         self.eventd.kill9()
         for c in self.clusters:
             c.stop("immediate")
+        for cleanup in self.cleanups:
+            cleanup()
         return False
 
     def start_senders(self):

@@ -41,6 +41,7 @@ class Cluster:
         self.data = os.path.join(directory, "data")
         self.port = port or free_port()
         self.bin = pg_bin()
+        self.replication_port = self.port   # where standbys stream from (a LagProxy's port, if any)
 
     @property
     def host(self):
@@ -137,7 +138,7 @@ class Cluster:
         with open(os.path.join(self.data, "postgresql.auto.conf"), "a") as conf:
             # The copy carries the primary's ALTER SYSTEM settings: once promoted, this node must not
             # wait for a synchronous standby it does not have yet.
-            conf.write(f"primary_conninfo = 'host=127.0.0.1 port={primary.port} user=postgres "
+            conf.write(f"primary_conninfo = 'host=127.0.0.1 port={primary.replication_port} user=postgres "
                        f"application_name=node{self.port}'\nsynchronous_standby_names = ''\n")
 
     def psql(self, sql, database="postgres", check=True, timeout=60):

@@ -25,6 +25,7 @@ import traceback
 
 import failover
 import scenarios
+import senders
 from harness import Context, Result
 from selftest import selftest
 from verdict import Verdict
@@ -60,6 +61,10 @@ def main():
     parser.add_argument("--expect-fail", action="append", default=[], metavar="SCENARIO",
                         help="a scenario known to fail on a daemon bug: its failure is reported, not fatal")
     parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--standby-lag-ms", type=float, default=20,
+                        help="delay added to replication each way in the failover scenarios (default 20)")
+    parser.add_argument("--no-timestamps", action="store_true",
+                        help="send events without a timestamp (shows that their resends are stored twice)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, data) afterwards")
     args = parser.parse_args()
     names = args.scenarios or list(SCENARIOS)
@@ -67,6 +72,8 @@ def main():
     if unknown:
         parser.error(f"unknown scenario(s) {unknown}; known: {', '.join(SCENARIOS)}")
     binary = args.eventd or default_binary()
+    senders.SEND_TIMESTAMPS = not args.no_timestamps
+    failover.LAG = args.standby_lag_ms / 1000
     if not os.access(binary, os.X_OK):
         sys.exit(f"conservation: no eventd at {binary}: run `swift build` first (or pass --eventd)")
     work = tempfile.mkdtemp(prefix="eventd-conservation-", dir="/tmp")

@@ -15,6 +15,9 @@ from datetime import datetime, timezone
 
 BATCH_EVENTS = 10
 REFUSED_EVERY = 25   # one batch in REFUSED_EVERY carries an event eventd must refuse (invalid type)
+# Off only to show what happens to a sender that retries without one (run.py --no-timestamps): eventd
+# then stamps the receipt time, which is part of the dedup key, so a resend becomes a second row.
+SEND_TIMESTAMPS = True
 
 
 class Control:
@@ -34,6 +37,9 @@ def make_batch(prefix, sequence):
     for k in range(BATCH_EVENTS):
         events.append({"type": "track", "event": "conservation", "messageId": f"{prefix}-{sequence}-{k}",
                        "userId": f"user-{prefix}", "timestamp": stamp, "properties": {"batch": sequence, "k": k}})
+    if not SEND_TIMESTAMPS:
+        for e in events:
+            del e["timestamp"]
     if sequence % REFUSED_EVERY == REFUSED_EVERY - 1:
         events[-1]["type"] = "not_a_type"
     return events
