@@ -29,7 +29,9 @@ class Context:
         """Initialised and migrated once; each scenario copies its data directory (seconds, not tens)."""
         if self.template is None:
             template = Cluster(os.path.join(self.work, "template"))
-            template.init("wal_level = replica\nmax_wal_senders = 10\nhot_standby = on\n")
+            template.init("wal_level = replica\nmax_wal_senders = 10\nhot_standby = on\n"
+                          # a standby retries its primary (and notices a promote request) this often; 5 s by default
+                          "wal_retrieve_retry_interval = 1s\n")
             template.start()
             migrate(self.binary, template.url())
             template.stop()
@@ -47,15 +49,16 @@ def migrate(binary, url):
 
 class Run:
     def __init__(self, context, name, spool=None, extra="", senders=(2, 2, 1), wrapper=None,
-                 database_url=None, clusters=1, interval=0.04):
+                 database_url=None, clusters=1, interval=0.04, from_template=True):
         self.context, self.name = context, name
         self.directory = os.path.join(context.work, name)
         shutil.rmtree(self.directory, ignore_errors=True)
         os.makedirs(self.directory)
         self.clusters = [Cluster(os.path.join(self.directory, f"pg{i}")) for i in range(clusters)]
         self.cluster = self.clusters[0]
-        self.cluster.copy_from(context.template_cluster())
-        self.cluster.start()
+        if from_template:   # else the scenario makes its servers itself
+            self.cluster.copy_from(context.template_cluster())
+            self.cluster.start()
         if spool is not None:
             spool.setdefault("directory", os.path.join(self.directory, "spool"))
             os.makedirs(spool["directory"], exist_ok=True)
@@ -85,10 +88,10 @@ class Run:
         for s in self.senders:
             s.join(5)
         self.eventd.kill9()
-        for c in self.clusters:
-            c.stop("immediate")
         for cleanup in self.cleanups:
             cleanup()
+        for c in self.clusters:
+            c.stop("immediate")
         return False
 
     def start_senders(self):

@@ -23,6 +23,7 @@ import tempfile
 import time
 import traceback
 
+import autofailover
 import failover
 import scenarios
 import senders
@@ -39,6 +40,10 @@ SCENARIOS = {
     "spool-full": scenarios.spool_disk_full,
     "failover-sync": lambda ctx, n: failover.failover(ctx, n, synchronous=True),
     "failover-async": lambda ctx, n: failover.failover(ctx, n, synchronous=False),
+}
+# By hand only (`run.py failover-autoctl`): needs pg_autoctl, and takes a few minutes.
+EXTRA_SCENARIOS = {
+    "failover-autoctl": autofailover.autofailover,
 }
 
 COLUMNS = ["sent", "acked", "refused", "indeterminate", "unresolved", "stored", "lost", "duplicated",
@@ -68,9 +73,10 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, data) afterwards")
     args = parser.parse_args()
     names = args.scenarios or list(SCENARIOS)
-    unknown = [n for n in names + args.expect_fail if n not in SCENARIOS]
+    known = {**SCENARIOS, **EXTRA_SCENARIOS}
+    unknown = [n for n in names + args.expect_fail if n not in known]
     if unknown:
-        parser.error(f"unknown scenario(s) {unknown}; known: {', '.join(SCENARIOS)}")
+        parser.error(f"unknown scenario(s) {unknown}; known: {', '.join(known)}")
     binary = args.eventd or default_binary()
     senders.SEND_TIMESTAMPS = not args.no_timestamps
     failover.LAG = args.standby_lag_ms / 1000
@@ -88,7 +94,7 @@ def main():
         for name in names:
             t = time.monotonic()
             try:
-                result = SCENARIOS[name](ctx, args.faults)
+                result = known[name](ctx, args.faults)
             except Exception:
                 result = Result(name, 0, Verdict(), {}, [traceback.format_exc()], "")
                 result.failures.append("the scenario could not run")
