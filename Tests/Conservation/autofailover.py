@@ -14,7 +14,7 @@ import time
 
 from failover import judge_resumption, wait_committed_ack
 from harness import Run, migrate
-from pgcluster import _alive, _pids, _ppid, give_to_postgres
+from pgcluster import process_alive, all_pids, parent_pid, give_to_postgres
 
 MONITOR_SETTINGS = {
     "pgautofailover.health_check_period": 1000, "pgautofailover.health_check_timeout": 1000,
@@ -70,7 +70,7 @@ class Keeper:
         self.process.wait()
         self.process = None
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(_alive(p) for p in tree):
+        while time.monotonic() < deadline and any(process_alive(p) for p in tree):
             time.sleep(0.02)
         # Dead processes may linger as zombies here; a rebooted machine would have none: drop pid files.
         for root, _, files in os.walk(self.cluster.directory):
@@ -82,8 +82,8 @@ class Keeper:
 
 def descendants(pid):
     children = {}
-    for p in _pids():
-        children.setdefault(_ppid(p), []).append(p)
+    for p in all_pids():
+        children.setdefault(parent_pid(p), []).append(p)
     found, todo = set(), [pid]
     while todo:
         for c in children.get(todo.pop(), []):

@@ -103,7 +103,7 @@ class Cluster:
         pid = self.postmaster_pid()
         if pid is None:
             return time.monotonic()
-        children = [c for c in _pids() if _ppid(c) == pid]
+        children = [c for c in all_pids() if parent_pid(c) == pid]
         for p in [pid] + children:
             try:
                 os.kill(p, signal.SIGKILL)
@@ -111,12 +111,12 @@ class Cluster:
                 pass
         killed = time.monotonic()
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and any(_alive(p) for p in [pid] + children):
+        while time.monotonic() < deadline and any(process_alive(p) for p in [pid] + children):
             time.sleep(0.02)
         # The dead postmaster may linger as a zombie (its parent here need not reap it), and PostgreSQL
         # refuses a data directory whose postmaster.pid names a process that exists: a rebooted machine
         # would have no such process, so neither do we.
-        if not any(_alive(p) for p in [pid] + children):
+        if not any(process_alive(p) for p in [pid] + children):
             for lock in (os.path.join(self.data, "postmaster.pid"),
                          os.path.join(self.directory, f".s.PGSQL.{self.port}.lock")):
                 try:
@@ -165,11 +165,11 @@ class Cluster:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def _pids():
+def all_pids():
     return [int(p) for p in os.listdir("/proc") if p.isdigit()]
 
 
-def _ppid(pid):
+def parent_pid(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
             return int(f.read().rsplit(")", 1)[1].split()[1])
@@ -177,7 +177,7 @@ def _ppid(pid):
         return None
 
 
-def _alive(pid):
+def process_alive(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
