@@ -80,7 +80,7 @@ COMMENT ON TABLE eventd.rollup_folded_xids IS
 ALTER TABLE eventd.rollup_folded_xids ENABLE ROW LEVEL SECURITY;
 CREATE POLICY rollup_folded_xids_admin ON eventd.rollup_folded_xids FOR ALL
     USING (public.is_admin()) WITH CHECK (public.is_admin());
-GRANT ALL ON eventd.rollup_folded_xids TO service_role;
+GRANT SELECT, INSERT, UPDATE, DELETE ON eventd.rollup_folded_xids TO service_role;  -- least privilege (010): no TRIGGER/TRUNCATE/REFERENCES
 GRANT SELECT ON eventd.rollup_folded_xids TO eventd_admin;
 
 CREATE TABLE eventd.rollup_retractions (
@@ -108,7 +108,7 @@ COMMENT ON TABLE eventd.rollup_retractions IS
 ALTER TABLE eventd.rollup_retractions ENABLE ROW LEVEL SECURITY;
 CREATE POLICY rollup_retractions_admin ON eventd.rollup_retractions FOR ALL
     USING (public.is_admin()) WITH CHECK (public.is_admin());
-GRANT ALL ON eventd.rollup_retractions TO service_role;
+GRANT SELECT, INSERT, UPDATE, DELETE ON eventd.rollup_retractions TO service_role;  -- least privilege (010): no TRIGGER/TRUNCATE/REFERENCES
 GRANT SELECT ON eventd.rollup_retractions TO eventd_admin;
 
 CREATE TABLE analytics.event_aggregation_members (
@@ -125,7 +125,7 @@ ALTER TABLE analytics.event_aggregation_members FORCE ROW LEVEL SECURITY;
 CREATE POLICY event_aggregation_members_admin ON analytics.event_aggregation_members FOR ALL
     USING (public.is_admin()) WITH CHECK (public.is_admin());
 GRANT SELECT ON analytics.event_aggregation_members TO eventd_admin;
-GRANT ALL ON analytics.event_aggregation_members TO service_role;
+GRANT SELECT, INSERT, UPDATE, DELETE ON analytics.event_aggregation_members TO service_role;  -- least privilege (010): no TRIGGER/TRUNCATE/REFERENCES
 
 -- Member rows go with their aggregation row, whoever deletes it (cleanup_old_data's minute buckets,
 -- drop_old_rollups, a run whose bucket lost its last event, TRUNCATE).  A trigger rather than a foreign
@@ -133,7 +133,7 @@ GRANT ALL ON analytics.event_aggregation_members TO service_role;
 CREATE FUNCTION analytics.event_aggregations_drop_members() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER  -- whoever may delete rollups must be able to delete their member rows
-SET search_path = pg_catalog, analytics
+SET search_path = pg_catalog, analytics, pg_temp
 AS $fn$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
@@ -159,7 +159,7 @@ CREATE TRIGGER event_aggregations_members_truncate AFTER TRUNCATE ON analytics.e
 CREATE FUNCTION analytics.events_log_rollup_retraction() RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER  -- whoever may delete or update events must be able to leave the entry
-SET search_path = pg_catalog, analytics
+SET search_path = pg_catalog, analytics, pg_temp
 AS $fn$
 DECLARE
     v_me   bigint;
@@ -167,7 +167,7 @@ DECLARE
     v_xmin xid;
     v_cmin cid;
 BEGIN
-    IF current_setting('eventd.maintenance', true) = 'retention' THEN
+    IF eventd.in_maintenance('retention') THEN  -- trusted only inside the retention function (010)
         RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;  -- rollups outlive raw events on purpose
     END IF;
     -- The old version is the row's newest version (the executor holds its tuple lock), so a lookup by
@@ -207,7 +207,7 @@ CREATE OR REPLACE FUNCTION analytics.run_rollups(
 RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = pg_catalog, analytics
+SET search_path = pg_catalog, analytics, pg_temp
 SET work_mem = '64MB'
 AS $fn$
 -- One run = one transaction (the caller's).  Steps (see the head of 011_incremental_rollups.sql):
@@ -492,7 +492,7 @@ COMMENT ON FUNCTION analytics.run_rollups(interval, analytics.bucket_width[]) IS
 CREATE FUNCTION analytics.reset_rollups() RETURNS jsonb
 LANGUAGE plpgsql
 SECURITY DEFINER
-SET search_path = pg_catalog, analytics
+SET search_path = pg_catalog, analytics, pg_temp
 AS $fn$
 -- Clears every rollup the raw events can rebuild (buckets whose UTC day starts at or after the last
 -- retention cutoff; older ones are frozen and kept) and the frontier, so the next run_rollups() reads
