@@ -59,6 +59,7 @@ let package = Package(
                 .embedInCode("SQL/008_rejected_events_idempotency.sql"),
                 .embedInCode("SQL/009_hourly_type_rollup.sql"),
                 .embedInCode("SQL/010_security_hardening.sql"),
+                .embedInCode("SQL/011_incremental_rollups.sql"),
             ]
         ),
         .target(

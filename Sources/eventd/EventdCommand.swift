@@ -18,13 +18,14 @@ struct EventdCommand: AsyncParsableCommand {
               eventd maintain --once              partitions, retention, rollup, sessions
               eventd spool --status               the disk spool's depth and age
               eventd status [--watch]             a running eventd at a glance
+              eventd import FILE...               load history (NDJSON, JSON arrays, .gz)
 
             The database is chosen by --database-url, else EVENTD_DATABASE_URL, else \
             database.url in the config file, else libpq's PGHOST, PGPORT, PGUSER, PGDATABASE \
             and PGPASSWORD variables.
             """,
         version: EventdVersion.current,
-        subcommands: [ServeCommand.self, StatusCommand.self, MigrateCommand.self, RollupCommand.self, MaintainCommand.self,
+        subcommands: [ServeCommand.self, StatusCommand.self, ImportCommand.self, MigrateCommand.self, RollupCommand.self, MaintainCommand.self,
                       SpoolCommand.self]
     )
 }
