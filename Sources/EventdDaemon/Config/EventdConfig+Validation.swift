@@ -83,6 +83,9 @@ extension EventdConfig {
             try require(prefix.hasPrefix("/") && prefix.count > 1 && !prefix.contains(where: { $0 == "?" || $0 == "#" || $0.isWhitespace }),
                         "sources.http.path_prefixes[\(index)]", "'\(prefix)' is not a path such as \"/collect\"")
         }
+        try require(http.sdkPath.isEmpty || (http.sdkPath.hasPrefix("/") && http.sdkPath.count > 1
+                        && !http.sdkPath.contains(where: { $0 == "?" || $0 == "#" || $0.isWhitespace })),
+                    "sources.http.sdk_path", "'\(http.sdkPath)' is not a path such as \"/sdk.js\" (or \"\" for none)")
         var names = Set<String>(), secrets = Set<String>()
         for (index, writeKey) in http.writeKeys.enumerated() {
             let path = "sources.http.write_keys[\(index)]"

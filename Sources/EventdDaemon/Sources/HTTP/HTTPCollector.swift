@@ -19,6 +19,8 @@ struct HTTPCollector: Sendable {
     let anonymizeIP: Bool
     /// The protocols served, and where.
     let registry: ProtocolRegistry
+    /// Paths the web SDK is served at (`sdk_path`, and under each path prefix); empty when off.
+    let sdkPaths: Set<String>
 
     init(settings: HTTPSource.Settings, limits: LiveValue<IngestLimits>, anonymizeIP: Bool) {
         self.settings = settings
@@ -31,6 +33,7 @@ struct HTTPCollector: Sendable {
         self.liveLimits = limits
         self.anonymizeIP = anonymizeIP
         registry = ProtocolRegistry.standard.servingPrefixes(settings.pathPrefixes)
+        sdkPaths = settings.sdkPath.isEmpty ? [] : Set([settings.sdkPath] + settings.pathPrefixes.map { $0 + settings.sdkPath })
     }
 
     var limits: IngestLimits { liveLimits.value }
@@ -69,6 +72,9 @@ struct HTTPCollector: Sendable {
 
         if let page = settings.testOnly_pages[String(path)], head.method == .GET {
             return .reply(HTTPReply(status: .ok, body: Array(page.utf8), contentType: "text/html; charset=utf-8"))
+        }
+        if sdkPaths.contains(String(path)), head.method == .GET || head.method == .HEAD {
+            return .reply(WebSDKAsset.shared.reply(to: head))
         }
         let served = registry.match(path: path)
         guard let adapter = served.first?.adapter else {

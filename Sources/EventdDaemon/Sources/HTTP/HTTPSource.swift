@@ -39,6 +39,8 @@ public final class HTTPSource: Service, Sendable {
         /// First-party path prefixes: every protocol is also served under `<prefix>/<protocol name><path>`
         /// (e.g. `/collect/posthog/batch/`), since ad blockers list the vendors' well-known paths.
         public var pathPrefixes: [String] = []
+        /// Where the web SDK is served (and under each path prefix); empty: not served.
+        public var sdkPath: String = "/sdk.js"
 
         public init(host: String, port: Int) {
             self.host = host
@@ -60,6 +62,7 @@ public final class HTTPSource: Service, Sendable {
             dropBots = config.dropBots
             reusePort = config.reusePort
             pathPrefixes = config.pathPrefixes
+            sdkPath = config.sdkPath
             self.drainTimeout = drainTimeout
         }
     }
