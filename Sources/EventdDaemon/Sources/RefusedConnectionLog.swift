@@ -25,7 +25,7 @@ final class RefusedConnectionLog: Sendable {
         ])
     }
 
-    /// The address as a log shows it: no port; anonymised when asked.
+    /// The address as a log shows it: no port; anonymised when asked (every log line naming a peer).
     static func peer(_ address: SocketAddress?, anonymize: Bool) -> String {
         guard let address, let source = SourceAddress(socketAddress: address) else { return "?" }
         return anonymize ? source.anonymised().description : source.description
