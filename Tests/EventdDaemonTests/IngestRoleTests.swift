@@ -14,13 +14,18 @@ import Testing
         defer { admin.close() }
         try admin.execute("CREATE ROLE \(role) LOGIN")
         try admin.execute(grants.replacingOccurrences(of: "$ROLE", with: role))
-        do {
-            try await body(database.url.replacingOccurrences(of: "//postgres@", with: "//\(role)@"))
-        } catch {
-            try? admin.execute("DROP OWNED BY \(role); DROP ROLE \(role)")
-            throw error
+        defer { dropRole(role, admin) }
+        try await body(database.url.replacingOccurrences(of: "//postgres@", with: "//\(role)@"))
+    }
+
+    /// Drops the test login. Roles are cluster-wide catalog rows that concurrently migrating test
+    /// databases also touch; PostgreSQL then sometimes answers "tuple concurrently deleted", so a
+    /// few tries.
+    static func dropRole(_ role: String, _ admin: PostgresConnection) {
+        for _ in 0..<5 {
+            if (try? admin.execute("DROP OWNED BY \(role); DROP ROLE \(role)")) != nil { return }
+            usleep(200_000)
         }
-        try admin.execute("DROP OWNED BY \(role); DROP ROLE \(role)")
     }
 
     @Test func insertOnlyLoginIsRefusedAtStartWithOneLine() async throws {
