@@ -183,13 +183,16 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA marketing, onboarding, analytics, experiments
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO service_role;
 
 -- Temporary objects shadow unqualified names: the API roles have no use for them.  PUBLIC loses
--- TEMP on this database; the database owner keeps it (owners hold every privilege), eventd's staging
--- role and the staff role get it (below); any other tool that needs it gets an explicit GRANT.
--- (Not a loop over every role: roles are shared by the cluster's databases and may be changing.)
+-- TEMP on this database; every other existing role (other tools, Supabase's own) gets it back.
 DO $temp$
+DECLARE
+    r record;
 BEGIN
     EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
-    EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO eventd_admin', current_database());
+    FOR r IN SELECT rolname FROM pg_roles
+             WHERE rolname NOT IN ('anon', 'authenticated', 'service_role') AND rolname !~ '^pg_' LOOP
+        EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO %I', current_database(), r.rolname);
+    END LOOP;
 EXCEPTION WHEN insufficient_privilege THEN
     RAISE NOTICE '010: not the database owner, TEMP left as it was (%).', SQLERRM;
 END
@@ -716,37 +719,28 @@ $fn$;
 --   eventd_maintenance  EXECUTE the maintenance functions (partitions, abandonment, retention)
 -- A deployment creates a LOGIN role and grants it the ones its eventd runs (docs/security.md).
 DO $ingest$
-DECLARE
-    v_role text;
 BEGIN
-    -- Roles are shared by every database of the cluster, and several databases may be migrated at
-    -- once (tests do): create and comment each only where it is missing, and let a concurrent
-    -- creator win.
-    FOREACH v_role IN ARRAY ARRAY['eventd_ingest', 'eventd_rollup', 'eventd_maintenance'] LOOP
-        CONTINUE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = v_role);
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eventd_ingest') THEN
         BEGIN
-            IF v_role = 'eventd_ingest' THEN
-                BEGIN
-                    CREATE ROLE eventd_ingest NOLOGIN BYPASSRLS;
-                EXCEPTION WHEN insufficient_privilege THEN
-                    CREATE ROLE eventd_ingest NOLOGIN;
-                    RAISE NOTICE 'eventd_ingest created without BYPASSRLS (migrating role is not superuser): a superuser must ALTER ROLE eventd_ingest BYPASSRLS';
-                END;
-            ELSE
-                EXECUTE format('CREATE ROLE %I NOLOGIN', v_role);
-            END IF;
-            EXECUTE format('COMMENT ON ROLE %I IS %L', v_role, CASE v_role
-                WHEN 'eventd_ingest' THEN 'eventd serve: COPY into analytics.events, analytics.rejected_events and analytics.untimed_event_ids through its staging tables; nothing else.'
-                WHEN 'eventd_rollup' THEN 'eventd serve / eventd rollup: runs analytics.run_rollups().'
-                ELSE 'eventd serve / eventd maintain: partitions, session abandonment, retention.' END);
-        EXCEPTION WHEN duplicate_object OR unique_violation THEN
-            NULL;  -- created by a concurrent migration of another database
+            CREATE ROLE eventd_ingest NOLOGIN BYPASSRLS;
+        EXCEPTION WHEN insufficient_privilege THEN
+            CREATE ROLE eventd_ingest NOLOGIN;
+            RAISE NOTICE 'eventd_ingest created without BYPASSRLS (migrating role is not superuser): a superuser must ALTER ROLE eventd_ingest BYPASSRLS';
         END;
-    END LOOP;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eventd_rollup') THEN
+        CREATE ROLE eventd_rollup NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'eventd_maintenance') THEN
+        CREATE ROLE eventd_maintenance NOLOGIN;
+    END IF;
     EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO eventd_ingest', current_database());
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO eventd_rollup, eventd_maintenance', current_database());
 END
 $ingest$;
+COMMENT ON ROLE eventd_ingest IS 'eventd serve: COPY into analytics.events, analytics.rejected_events and analytics.untimed_event_ids through its staging tables; nothing else.';
+COMMENT ON ROLE eventd_rollup IS 'eventd serve / eventd rollup: runs analytics.run_rollups().';
+COMMENT ON ROLE eventd_maintenance IS 'eventd serve / eventd maintain: partitions, session abandonment, retention.';
 
 GRANT USAGE ON SCHEMA analytics, eventd TO eventd_ingest, eventd_rollup, eventd_maintenance;
 GRANT SELECT, INSERT ON analytics.events, analytics.rejected_events, analytics.untimed_event_ids TO eventd_ingest;
