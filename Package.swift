@@ -59,6 +59,7 @@ let package = Package(
                 .embedInCode("SQL/008_rejected_events_idempotency.sql"),
                 .embedInCode("SQL/009_hourly_type_rollup.sql"),
                 .embedInCode("SQL/010_security_hardening.sql"),
+                .embedInCode("SQL/011_incremental_rollups.sql"),
             ]
         ),
         .target(
@@ -85,7 +86,9 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            ],
+            // The first-party web SDK, served at sources.http.sdk_path (WebSDKAsset).
+            resources: [.embedInCode("WebSDK/sdk.js")]
         ),
         .executableTarget(
             name: "eventd",

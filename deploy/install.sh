@@ -16,7 +16,8 @@
 #                    rewritten to point at it
 #
 # Installed: $PREFIX/bin/eventd; /etc/systemd/system/eventd.service, eventd.socket,
-# eventd-udp.socket, eventd-http.socket; /etc/eventd/eventd.toml and /etc/eventd/eventd.env (0600),
+# eventd-udp.socket, eventd-http.socket; README.md and docs/ in $PREFIX/share/doc/eventd;
+# /etc/eventd/eventd.toml and /etc/eventd/eventd.env (0600),
 # each only if absent, so an upgrade keeps your settings. Nothing is enabled or started: see the
 # commands printed at the end. deploy/uninstall.sh removes it all again (the config only on request).
 set -euo pipefail
@@ -66,6 +67,10 @@ for unit in "${UNITS[@]}"; do
     fi
 done
 run install -m 0644 README.md "$DESTDIR$PREFIX/share/doc/eventd/README.md"
+# The README links into docs/: install its pages beside it, sub-folders included, so the links hold.
+while IFS= read -r page; do
+    run install -D -m 0644 "$page" "$DESTDIR$PREFIX/share/doc/eventd/$page"
+done < <(find docs -name '*.md' | sort)
 
 # Settings are the operator's: never overwritten.
 if [ -e "$DESTDIR$CONFIG_DIR/eventd.toml" ]; then

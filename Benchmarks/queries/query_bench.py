@@ -147,7 +147,7 @@ def queries(leads):
                  "WHERE started_at > NOW() - INTERVAL '7 days' GROUP BY current_step, status"),
         ("seed: index health (public.index_usage_stats)", 50.0, 30,
          lambda: "SELECT * FROM public.index_usage_stats ORDER BY idx_scan DESC LIMIT 10"),
-        # The README's dashboard queries, through the views users read.
+        # The dashboard queries of docs/operations.md, through the views users read.
         ("view: analytics.lead_funnel_30d", 50.0, 30,
          lambda: "SELECT source, status, count FROM analytics.lead_funnel_30d"),
         ("view: analytics.onboarding_dropoff_7d", 50.0, 30,

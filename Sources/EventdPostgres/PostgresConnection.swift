@@ -44,17 +44,7 @@ public final class PostgresConnection {
     ) throws -> PostgresConnection {
         let target = url ?? ""
         let maskedTarget = target.isEmpty ? "(PG* environment)" : ConnectionStringMasking.masked(target)
-        // Order matters: with expand_dbname=1 libpq expands the first "dbname" (our URL) and lets later
-        // keywords override what it contained.
-        var pairs: [(String, String)] = [("fallback_application_name", applicationName)]
-        // libpq waits forever by default; an unreachable host would then stall startup for minutes (TCP
-        // retries). The URL (`?connect_timeout=`) or PGCONNECT_TIMEOUT still win over this default.
-        if getenv("PGCONNECT_TIMEOUT") == nil { pairs.append(("connect_timeout", String(defaultConnectTimeoutSeconds))) }
-        if !target.isEmpty { pairs.append(("dbname", target)) }
-        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) { pairs.append((key, value)) }
-        for (key, value) in pairs where key.utf8.contains(0) || value.utf8.contains(0) {
-            throw PostgresError(code: .connectionFailed, message: "connection option \(key) contains a NUL byte")
-        }
+        let pairs = try parameters(url: url, applicationName: applicationName, overrides: overrides)
 
         let handle = withCStringArray(pairs.map(\.0)) { keywords in
             withCStringArray(pairs.map(\.1)) { values in
@@ -77,6 +67,23 @@ public final class PostgresConnection {
             throw PostgresError(code: .connectionFailed, message: "could not connect to \(maskedTarget): \(reason)")
         }
         return PostgresConnection(handle: handle, maskedTarget: maskedTarget)
+    }
+
+    /// libpq keyword/value pairs for `url`, the defaults eventd adds, and `overrides`.
+    static func parameters(url: String?, applicationName: String, overrides: [String: String]) throws -> [(String, String)] {
+        let target = url ?? ""
+        // Order matters: with expand_dbname=1 libpq expands the first "dbname" (our URL) and lets later
+        // keywords override what it contained.
+        var pairs: [(String, String)] = [("fallback_application_name", applicationName)]
+        // libpq waits forever by default; an unreachable host would then stall startup for minutes (TCP
+        // retries). The URL (`?connect_timeout=`) or PGCONNECT_TIMEOUT still win over this default.
+        if getenv("PGCONNECT_TIMEOUT") == nil { pairs.append(("connect_timeout", String(defaultConnectTimeoutSeconds))) }
+        if !target.isEmpty { pairs.append(("dbname", target)) }
+        for (key, value) in overrides.sorted(by: { $0.key < $1.key }) { pairs.append((key, value)) }
+        for (key, value) in pairs where key.utf8.contains(0) || value.utf8.contains(0) {
+            throw PostgresError(code: .connectionFailed, message: "connection option \(key) contains a NUL byte")
+        }
+        return pairs
     }
 
     /// The connect timeout used unless the URL or PGCONNECT_TIMEOUT sets one.

@@ -74,12 +74,16 @@ public struct PostgresError: Error, Sendable, Hashable, CustomStringConvertible 
     }
 
     /// True when the error means the connection itself is unusable and the caller should reconnect:
-    /// connection failures or loss, SQLSTATE class 08 (connection exception), and 57P01–57P03
-    /// (admin shutdown, crash shutdown, cannot connect now).
+    /// connection failures or loss, SQLSTATE class 08 (connection exception), 57P01–57P03 (admin
+    /// shutdown, crash shutdown, cannot connect now), and 25006 (read-only transaction: the server is a
+    /// standby, e.g. a primary demoted by a failover). 25006 says nothing about the rows: a new
+    /// connection with `target_session_attrs=read-write` reaches whichever host is the primary now, so
+    /// a batch refused for it must be retried there, never dead-lettered as poison.
     public var isConnectionProblem: Bool {
         if code == .connectionFailed || code == .connectionLost { return true }
         guard let sqlState else { return false }
         return sqlState.hasPrefix("08") || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
+            || sqlState == "25006"
     }
 
     public var description: String {

@@ -78,6 +78,39 @@ struct ConnectionTests {
         #expect(!text.contains("hunter2secret"), "password leaked: \(text)")
     }
 
+    /// The loader pings between retries while PostgreSQL is down: no login, so wrong credentials still
+    /// count as "a server answers", and a closed port as "nobody there".
+    @Test func pingTellsAnAnsweringServerFromNoServerWithoutLoggingIn() throws {
+        let live = try #require(TestDatabase.adminURL, "EVENTD_TEST_DATABASE_URL names the test server")
+        #expect(PostgresConnection.ping(url: live) == .answering)
+        let (host, port) = try #require(try serverAddress())
+        #expect(PostgresConnection.ping(url: "postgresql://nobody:wrong@\(host):\(port)/nowhere") == .answering)
+        #expect(PostgresConnection.ping(url: "postgresql://127.0.0.1:1/nowhere?connect_timeout=3") == .unreachable)
+    }
+
+    /// libpq's multi-host form, as a primary with standbys is named: the first host that takes a
+    /// read-write session wins, and the connection says which one it is.
+    @Test func multiHostURLConnectsToTheHostThatAnswersAndSaysWhichItIs() throws {
+        let (host, port) = try #require(try serverAddress())
+        let url = "postgresql://postgres:pw@127.0.0.1:1,\(host):\(port)/postgres?target_session_attrs=read-write&connect_timeout=3"
+        let connection = try PostgresConnection.connect(url: url)
+        #expect(connection.port == port)
+        #expect(try connection.query("SELECT pg_is_in_recovery()::text AS r").first?["r"] == "false")
+        let error = #expect(throws: PostgresError.self) {
+            try PostgresConnection.connect(url: "postgresql://eventd:hunter2secret@127.0.0.1:1,127.0.0.1:2/db?connect_timeout=3")
+        }
+        let text = error?.description ?? ""
+        #expect(!text.isEmpty && !text.contains("hunter2secret"))
+        #expect(PostgresConnection.ping(url: url) == .answering)
+    }
+
+    /// The test server's TCP host and port (tests that build URLs of their own need them).
+    private func serverAddress() throws -> (String, String)? {
+        let connection = try TestDatabase.adminConnection()
+        guard let host = connection.host, let port = connection.port, !host.hasPrefix("/") else { return nil }
+        return (host, port)
+    }
+
     @Test func closedConnectionThrowsConnectionClosed() throws {
         try TestDatabase.with { db in
             let connection = try db.connect()

@@ -18,8 +18,8 @@ SELECT is((SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c
           'RLS is enabled on every table (partitions inherit the parent''s policies)');
 SELECT is((SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname IN ('marketing', 'onboarding', 'analytics', 'experiments', 'whatsapp', 'public')
-             AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT LIKE '\_\_%' AND c.relrowsecurity), 16,
-          'the 11 business tables + rejected_events + audit_log + lead_rate_limits + event_hour_type_totals + untimed_event_ids have RLS');
+             AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT LIKE '\_\_%' AND c.relrowsecurity), 17,
+          'the 11 business tables + rejected_events + audit_log + lead_rate_limits + event_hour_type_totals + untimed_event_ids + event_aggregation_members have RLS');
 SELECT ok((SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE oid IN (
               'marketing.leads'::regclass, 'marketing.lead_interactions'::regclass, 'onboarding.sessions'::regclass,
               'onboarding.step_activities'::regclass, 'analytics.metrics'::regclass, 'analytics.event_aggregations'::regclass,

@@ -165,13 +165,14 @@ RESET ROLE;
 SELECT ok((SELECT NOT (new_data ? 'redacted') AND new_data ->> 'score' = '42' FROM public.audit_log
            WHERE table_name = 'leads' AND operation = 'UPDATE' ORDER BY id DESC LIMIT 1),
           'an admin edit under eventd.maintenance = gdpr_erasure is audited in full, not redacted');
+DELETE FROM eventd.rollup_retractions;
 SET ROLE service_role;
 SELECT set_config('eventd.maintenance', 'retention', true) AS _ \gset
-DELETE FROM eventd.rollup_dirty;
 INSERT INTO analytics.events (type, name, original_timestamp) VALUES ('track', 'sec_dirty_probe', now());
 DELETE FROM analytics.events WHERE name = 'sec_dirty_probe';
-SELECT is((SELECT count(*)::int FROM eventd.rollup_dirty WHERE name = 'sec_dirty_probe'), 1,
-          'a delete under a self-set eventd.maintenance = retention still marks the rollup dirty');
+RESET ROLE;
+SELECT is((SELECT count(*)::int FROM eventd.rollup_retractions WHERE name = 'sec_dirty_probe'), 1,
+          'a delete under a self-set eventd.maintenance = retention is still logged for the rollup to subtract (011)');
 SELECT set_config('eventd.maintenance', '', true) AS _ \gset
 RESET ROLE;
 SELECT ok(NOT eventd.in_maintenance('retention'), 'eventd.in_maintenance() is false outside the maintenance functions');

@@ -1,5 +1,6 @@
 /// How incoming JSON maps to `analytics.events` columns. Documentation only (the code is in
-/// `DecodePass+Event.swift` and `DecodePass+Enrichment.swift`); README copies this.
+/// `DecodePass+Event.swift` and `DecodePass+Enrichment.swift`); docs/sending-events.md copies the table
+/// below, and `DocsMatchCodeTests` fails when the two differ.
 ///
 /// **Accepted texts.** One event object; a Segment batch `{"batch":[…], "sentAt":…, "context":{…},
 /// "writeKey":…}`; or a bare JSON array of events. NDJSON lines (TCP/UDP) are one text each.

@@ -92,7 +92,8 @@ public struct EventdDaemon: Sendable {
             health: health,
             logger: logger,
             spool: spool,
-            connect: { try PostgresConnection.connect(url: databaseURL, applicationName: applicationName) }
+            connect: { try PostgresConnection.connect(url: databaseURL, applicationName: applicationName) },
+            ping: { PostgresConnection.ping(url: databaseURL, applicationName: applicationName) }
         )
 
         var services: [any Service] = []
@@ -204,7 +205,7 @@ public struct EventdDaemon: Sendable {
 
 extension LimitsConfig {
     /// The decoder's limits from the `[limits]` config section.
-    var ingestLimits: IngestLimits {
+    public var ingestLimits: IngestLimits {
         IngestLimits(
             maxEventBytes: maxEventBytes,
             maxBatchBytes: maxBatchBytes,

@@ -8,11 +8,23 @@ public final class DaemonHealth: Sendable {
     private let expectedListeners = Atomic<Int>(0)
     private let committedRows = Atomic<Int>(0)
     private let duplicateRows = Atomic<Int>(0)
+    /// `host:port` of the PostgreSQL the loader last committed to: after a failover, the new primary.
+    private let server = Mutex<String?>(nil)
 
     public init() {}
 
     var isDatabaseConnected: Bool { databaseConnected.load(ordering: .relaxed) }
     func setDatabaseConnected(_ value: Bool) { databaseConnected.store(value, ordering: .relaxed) }
+
+    /// The PostgreSQL server (`host:port`) the loader commits to, once it has committed.
+    public var databaseServer: String? { server.withLock { $0 } }
+    /// Records the server in use; returns the previous one when it changed (nil otherwise).
+    func setDatabaseServer(_ value: String) -> (changed: Bool, previous: String?) {
+        server.withLock { current in
+            defer { current = value }
+            return (current != value, current)
+        }
+    }
 
     func expectListener() { expectedListeners.add(1, ordering: .relaxed) }
     func listenerOpened() { openListeners.add(1, ordering: .relaxed) }
@@ -37,6 +49,6 @@ public final class DaemonHealth: Sendable {
         let open = openListeners.load(ordering: .relaxed)
         let expected = expectedListeners.load(ordering: .relaxed)
         if open < expected { return (false, "\(open) of \(expected) listeners are open") }
-        return (true, "ready")
+        return (true, databaseServer.map { "ready (PostgreSQL at \($0))" } ?? "ready")
     }
 }

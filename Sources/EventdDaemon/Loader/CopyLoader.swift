@@ -36,6 +36,12 @@ final class CopyLoader {
 
     var isConnected: Bool { connection?.isConnected ?? false }
 
+    /// `host:port` of the open connection: with a multi-host URL, the host libpq chose.
+    var server: String? {
+        guard let connection, connection.isConnected else { return nil }
+        return "\(connection.host ?? "?"):\(connection.port ?? "?")"
+    }
+
     /// Opens the connection if there is none; throws the connection error otherwise.
     func connectIfNeeded() throws -> PostgresConnection {
         if let connection, connection.isConnected { return connection }

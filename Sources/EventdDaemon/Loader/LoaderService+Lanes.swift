@@ -40,6 +40,7 @@ extension LoaderService {
             ])
             return false
         }
+        noteServer(loader.server)
         record(report, batches: batches, took: clock.now - started)
         complete(batches, with: report)
         recycle(batches)

@@ -29,5 +29,18 @@ extension LoaderService {
             """, metadata: [LogKey.count: "\(attempts)"])
     }
 
+    /// The server the loader committed to; logged when it changes (start, and a failover to a new primary).
+    func noteServer(_ server: String?) {
+        guard let server else { return }
+        let (changed, previous) = health.setDatabaseServer(server)
+        guard changed else { return }
+        metrics.recordPostgresServer(server, previous: previous)
+        if let previous {
+            logger.notice("loading into PostgreSQL at \(server) now (was \(previous))", metadata: [LogKey.address: "\(server)"])
+        } else {
+            logger.info("loading into PostgreSQL at \(server)", metadata: [LogKey.address: "\(server)"])
+        }
+    }
+
     private static func wholeSeconds(_ duration: Duration) -> Int { Int(duration.seconds.rounded()) }
 }

@@ -33,7 +33,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         /// `.null` discards batches instead of loading them (benchmarks: the daemon's cost alone).
         public var sink: LoaderSink
         public init(batchRows: Int = 5_000, batchDelay: Duration = .zero, connections: Int = 2,
-                    retryInitial: Duration = .milliseconds(100), retryMax: Duration = .seconds(10),
+                    retryInitial: Duration = .milliseconds(100), retryMax: Duration = .seconds(2),
                     drainTimeout: Duration = .seconds(30), sink: LoaderSink = .postgres) {
             self.sink = sink
             self.batchRows = batchRows
@@ -52,6 +52,8 @@ public final class LoaderService: Service, @unchecked Sendable {
     var settings: Settings { liveSettings.value }
     let loader: CopyLoader
     let connect: @Sendable () throws -> PostgresConnection
+    /// Whether a server answers, without logging in (between retries while PostgreSQL is down).
+    let ping: @Sendable () -> PostgresPing
     let metrics: EventdMetrics
     let health: DaemonHealth
     let logger: Logger
@@ -67,7 +69,8 @@ public final class LoaderService: Service, @unchecked Sendable {
     var lastPublish: ContinuousClock.Instant
 
     init(ring: IngestRing, pool: BatchPool, settings: Settings, metrics: EventdMetrics, health: DaemonHealth,
-         logger: Logger, spool: Spool?, connect: @escaping @Sendable () throws -> PostgresConnection) {
+         logger: Logger, spool: Spool?, connect: @escaping @Sendable () throws -> PostgresConnection,
+         ping: @escaping @Sendable () -> PostgresPing = { .answering }) {
         self.ring = ring
         self.pool = pool
         self.liveSettings = LiveValue(settings)
@@ -79,6 +82,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         self.probeBackoff = Backoff(initial: settings.retryInitial, maximum: settings.retryMax)
         self.lastPublish = clock.now
         self.connect = connect
+        self.ping = ping
         self.loader = CopyLoader(logger: logger, connect: connect)
     }
 
@@ -185,6 +189,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         }
         do {
             _ = try loader.connectIfNeeded()
+            noteServer(loader.server)
             health.setDatabaseConnected(true)
             metrics.postgresConnected.record(1)
         } catch {
@@ -232,6 +237,7 @@ public final class LoaderService: Service, @unchecked Sendable {
             do {
                 let report = try loader.load(batches)
                 noteDatabaseReachable(resuming: "loading resumed")
+                noteServer(loader.server)
                 health.setDatabaseConnected(true)
                 metrics.postgresConnected.record(1)
                 routing.copySucceeded()
@@ -268,8 +274,25 @@ public final class LoaderService: Service, @unchecked Sendable {
                         return
                     }
                 }
-                let delay = backoff.nextDelay()
-                Thread.sleep(forTimeInterval: delay.seconds)
+                waitBeforeRetry(backoff.nextDelay())
+            }
+        }
+    }
+
+    /// Sleeps `delay` before the next attempt, or less: as soon as a ping finds PostgreSQL back after
+    /// finding nobody there (see `ReconnectWait`).
+    private func waitBeforeRetry(_ delay: Duration) {
+        var wait = ReconnectWait(delay: delay, from: clock.now)
+        while true {
+            switch wait.next(at: clock.now) {
+            case .retry:
+                return
+            case .sleep(let rest):
+                Thread.sleep(forTimeInterval: rest.seconds)
+                return
+            case .sleepThenPing(let slice):
+                Thread.sleep(forTimeInterval: slice.seconds)
+                if wait.observe(ping()) { return }
             }
         }
     }

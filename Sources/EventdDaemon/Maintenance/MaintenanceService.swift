@@ -1,8 +1,8 @@
 import EventdPostgres
 import Logging
 
-/// The `[maintenance]` jobs inside `eventd serve`: the frequent pass (`process_pending_events`,
-/// `abandon_inactive_sessions`) every `process_pending_interval`, the daily pass (partitions ahead,
+/// The `[maintenance]` jobs inside `eventd serve`: the frequent pass (`process_pending_events` unless the
+/// `[rollup]` service runs it, `abandon_inactive_sessions`) every `process_pending_interval`, the daily pass (partitions ahead,
 /// raw and rollup retention) every `cleanup_interval`; both at start, on their own connection.
 public enum MaintenanceService {
     public static func make(config: EventdConfig, logger: Logger, metrics: EventdMetrics,
@@ -17,7 +17,8 @@ public enum MaintenanceService {
         return PeriodicJobService(
             name: "maintenance",
             jobs: [job("maintenance.daily", config.maintenance.cleanupInterval, MaintenanceTask.daily),
-                   job("maintenance.frequent", config.maintenance.processPendingInterval, MaintenanceTask.frequent)],
+                   job("maintenance.frequent", config.maintenance.processPendingInterval,
+                       MaintenanceTask.frequentPass(rollupServiceOn: config.rollup.enabled))],
             logger: logger, connect: connect
         ) { job, outcome in
             metrics.recordJob(job, outcome)

@@ -2,7 +2,7 @@ import EventdPostgres
 
 /// The housekeeping eventd runs, each one SQL function call (one transaction), each returning the
 /// one line `eventd maintain --once` prints and the service logs. The same functions can be scheduled
-/// with pg_cron instead (README, "Maintenance").
+/// with pg_cron instead (docs/operations.md, "Maintenance").
 public enum MaintenanceTask: String, Sendable, CaseIterable {
     /// `analytics.ensure_event_partitions(1, partitions_ahead_days)`: daily partitions ready ahead of time.
     case ensurePartitions = "ensure_event_partitions"
@@ -17,6 +17,12 @@ public enum MaintenanceTask: String, Sendable, CaseIterable {
 
     /// Tasks of the frequent pass (every `process_pending_interval`).
     public static let frequent: [MaintenanceTask] = [.processPendingEvents, .abandonInactiveSessions]
+    /// The frequent pass inside a daemon. When the daemon's own `[rollup]` service is on, that service
+    /// is the rollup: running `process_pending_events` here too made the two collide on the rollup's
+    /// advisory lock, and every eventd reported its own rollup as "another eventd instance".
+    public static func frequentPass(rollupServiceOn: Bool) -> [MaintenanceTask] {
+        rollupServiceOn ? frequent.filter { $0 != .processPendingEvents } : frequent
+    }
     /// Tasks of the daily pass (every `cleanup_interval`): partitions first, so retention never
     /// leaves today without one.
     public static let daily: [MaintenanceTask] = [.ensurePartitions, .cleanupOldData, .dropOldRollups]

@@ -58,6 +58,7 @@ extension Spool {
             throw error
         }
         segments[index].size = start + total
+        segments[index].records += batches.count
         if settings.fsync == .interval { syncIfDue() }
         for meta in metas {
             pendingTimes.append(meta.spooledAt)
@@ -104,7 +105,7 @@ extension Spool {
         }
         nextSequence += 1
         if segments.isEmpty { head = SpoolPosition(segment: sequence, offset: 0) }
-        segments.append(SpoolSegment(sequence: sequence, size: 0))
+        segments.append(SpoolSegment(sequence: sequence, size: 0, records: 0))
         writeFD = fd
         return fd
     }

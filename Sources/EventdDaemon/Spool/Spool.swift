@@ -132,35 +132,44 @@ final class Spool: @unchecked Sendable {
             throw error
         }
         let sequences = names.compactMap(SpoolSegment.sequence(ofFileName:)).sorted()
-        nextSequence = (sequences.last ?? 0) + 1
-        head = SpoolPosition(segment: nextSequence, offset: 0)
         let cursor = SpoolCursor.read(directory: directory)
+        // Never reuse a sequence number the cursor may name: a segment numbered below the cursor is
+        // taken for replayed and deleted at the next start, so new records must always land above it,
+        // even when every file is gone (replayed and removed by an earlier run).
+        nextSequence = max(sequences.last ?? 0, cursor?.segment ?? 0) + 1
+        head = SpoolPosition(segment: nextSequence, offset: 0)
         for sequence in sequences {
             let path = path(of: sequence)
-            if let cursor, sequence < cursor.segment {
-                // Replayed before the last run stopped; its deletion did not happen or was not durable.
-                if mode == .readWrite { try SpoolFileIO.remove(path) }
-                continue
-            }
             let fd = try SpoolFileIO.open(path, O_RDONLY)
             defer { Glibc.close(fd) }
             let size = try SpoolFileIO.size(fd, path: path)
+            let replayedBeforeLastStop = cursor.map { sequence < $0.segment } ?? false
             var start = 0
             if let cursor, sequence == cursor.segment { start = min(cursor.offset, size) }
-            if segments.isEmpty { head = SpoolPosition(segment: sequence, offset: start) }
-            segments.append(SpoolSegment(sequence: sequence, size: size))
+            if replayedBeforeLastStop { start = size }
+            var segment = SpoolSegment(sequence: sequence, size: size, records: 0)
             var reader = SpoolSegmentReader(fd: fd, path: path, size: size)
-            var offset = start
+            var offset = 0
             while let (item, next) = try reader.next(at: offset) {
                 switch item {
-                case .record(_, let meta):
-                    pendingTimes.append(meta.spooledAt)
-                    pendingBytes += meta.recordBytes
+                case .record(let at, let meta):
+                    segment.records += 1
+                    if at >= start {
+                        pendingTimes.append(meta.spooledAt)
+                        pendingBytes += meta.recordBytes
+                    }
                 case .bad(let range):
-                    badSpans.append((sequence, range))
+                    if range.lowerBound >= start { badSpans.append((sequence, range)) }
                 }
                 offset = next
             }
+            if replayedBeforeLastStop {
+                // Replayed before the last run stopped; its deletion did not happen or was not durable.
+                if mode == .readWrite { try remove(segment, because: "replayed before the last stop") }
+                continue
+            }
+            if segments.isEmpty { head = SpoolPosition(segment: sequence, offset: start) }
+            segments.append(segment)
         }
         if !segments.isEmpty || !badSpans.isEmpty {
             logger.notice("spool opened with records to replay", metadata: [
@@ -185,7 +194,7 @@ final class Spool: @unchecked Sendable {
                 writeFD = nil
                 unsynced = false
             }
-            try SpoolFileIO.remove(path(of: first.sequence))
+            try remove(first, because: "replayed")
             segments.removeFirst()
             if head.segment <= first.sequence {
                 // Replay had reached this segment's end: continue at the start of the next one.
@@ -195,5 +204,16 @@ final class Spool: @unchecked Sendable {
         badSpans.removeAll { span in
             span.segment < head.segment || (span.segment == head.segment && span.range.upperBound <= head.offset)
         }
+    }
+
+    /// Deletes a wholly replayed segment's file. Every removal is logged with what the segment held, so
+    /// that an operator can always account for records that left the spool.
+    private func remove(_ segment: SpoolSegment, because reason: String) throws(SpoolError) {
+        let path = path(of: segment.sequence)
+        try SpoolFileIO.remove(path)
+        logger.info("spool: segment removed", metadata: [
+            LogKey.segment: "\(path)", LogKey.reason: "\(reason)", "records": "\(segment.records)",
+            LogKey.bytes: "\(segment.size)",
+        ])
     }
 }

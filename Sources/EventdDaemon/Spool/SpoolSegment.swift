@@ -3,6 +3,8 @@ struct SpoolSegment: Sendable {
     let sequence: UInt64
     /// Bytes of the file that hold records (the file may be longer by a torn tail).
     var size: Int
+    /// Valid records in the file, replayed or not: what its removal is logged with.
+    var records: Int
 
     static let prefix = "segment-"
     static let suffix = ".log"

@@ -25,4 +25,17 @@ extension EventdMetrics {
             Counter(label: MetricName.jobFailures, dimensions: dimensions, factory: factory).increment()
         }
     }
+
+    /// Marks `server` (`host:port`) as the PostgreSQL in use, and `previous` as no longer. Only on a
+    /// change (start, failover): building the handles here is fine.
+    func recordPostgresServer(_ server: String, previous: String?) {
+        func gauge(_ hostPort: String) -> Gauge {
+            let (host, port) = hostPort.lastIndex(of: ":").map {
+                (String(hostPort[..<$0]), String(hostPort[hostPort.index(after: $0)...]))
+            } ?? (hostPort, "")
+            return Gauge(label: MetricName.postgresServer, dimensions: [("host", host), ("port", port)], factory: factory)
+        }
+        if let previous { gauge(previous).record(0) }
+        gauge(server).record(1)
+    }
 }

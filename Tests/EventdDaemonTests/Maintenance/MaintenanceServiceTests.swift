@@ -29,4 +29,22 @@ struct MaintenanceServiceTests {
         try await daemon.stop()
         #expect(clock.now - started < .seconds(10), "rollup and maintenance threads stop with the daemon")
     }
+
+    @Test func aDaemonNeverReportsItsOwnRollupAsAnotherInstance() async throws {
+        #expect(MaintenanceTask.frequentPass(rollupServiceOn: true) == [.abandonInactiveSessions])
+        #expect(MaintenanceTask.frequentPass(rollupServiceOn: false) == MaintenanceTask.frequent)
+
+        let database = try TestDatabase.create(prefix: "eventd_maintenance_test")
+        defer { database.drop() }
+        let log = LogRecorder()
+        var config = RunningDaemon.testConfig()
+        config.sources.tcp.listen = ListenAddress(host: "127.0.0.1", port: 0)
+        config.rollup.interval = .milliseconds(50)
+        config.maintenance.processPendingInterval = .milliseconds(50)
+        let daemon = try await RunningDaemon.start(config: config, databaseURL: database.url, logLevel: .debug, log: log)
+        try await Task.sleep(for: .seconds(1))
+        try await daemon.stop()
+        #expect(log.lines(containing: "another eventd instance").isEmpty)
+        #expect(!log.lines(containing: "onboarding session(s) abandoned").isEmpty, "the frequent pass still runs")
+    }
 }

@@ -39,6 +39,53 @@ import Testing
         #expect(try drainSpool(reopened) == ["late-0"])
     }
 
+    /// Issue 13's reproduction, with clean restarts only: PostgreSQL down (records spooled), a restart
+    /// that replays and empties the spool, a restart during a second outage (records spooled again), and
+    /// one more start. The second outage's records used to go into segment 1 again — below the cursor —
+    /// and the next start deleted them.
+    @Test func recordsSpooledAfterARestartThatEmptiedTheSpoolSurviveTheNextStart() throws {
+        let directory = TemporarySpoolDirectory()
+        defer { directory.remove() }
+        do {  // (1) PostgreSQL down: acknowledged as spooled
+            let spool = try directory.open()
+            try spool.append([spoolTestBatch("first-outage", rows: 3)])
+            spool.close()
+        }
+        do {  // (2) restart with PostgreSQL up: replayed and emptied
+            let spool = try directory.open()
+            #expect(try drainSpool(spool) == ["first-outage-0", "first-outage-1", "first-outage-2"])
+            spool.close()
+        }
+        #expect(directory.segmentFiles().isEmpty)
+        do {  // (3) restart, PostgreSQL down again: acknowledged as spooled
+            let spool = try directory.open()
+            try spool.append([spoolTestBatch("second-outage", rows: 2)])
+            spool.close()
+        }
+        for _ in 0..<2 {  // (4) the next starts find them (and a start that replays nothing keeps them)
+            let spool = try directory.open()
+            #expect(spool.pendingRecords == 1)
+            spool.close()
+        }
+        let spool = try directory.open()
+        #expect(try drainSpool(spool) == ["second-outage-0", "second-outage-1"])
+        #expect(directory.segmentFiles().isEmpty)
+    }
+
+    @Test func newSegmentsAreNumberedAboveTheCursorEvenWhenNoSegmentFileIsLeft() throws {
+        let directory = TemporarySpoolDirectory()
+        defer { directory.remove() }
+        for round in 0..<3 {
+            let spool = try directory.open(directory.settings(segmentBytes: 256))
+            for i in 0..<3 { try spool.append([spoolTestBatch("round\(round)-\(i)", rows: 4)]) }
+            let appended = directory.segmentFiles().compactMap(SpoolSegment.sequence(ofFileName:))
+            let cursor = SpoolCursor.read(directory: directory.path)
+            #expect(appended.allSatisfy { $0 > (cursor?.segment ?? 0) }, "round \(round): \(appended) vs \(String(describing: cursor))")
+            #expect(try drainSpool(spool).count == 12)
+            spool.close()
+        }
+    }
+
     @Test func tornTailAndCorruptRecordAreQuarantinedAndTheRestReplays() throws {
         let directory = TemporarySpoolDirectory()
         defer { directory.remove() }

@@ -17,9 +17,12 @@ public struct LoaderConfig: Sendable, Equatable {
     /// First wait before retrying a failed COPY or reconnecting (`retry_initial`, default `100ms`); doubles,
     /// with jitter, after each failure.
     public var retryInitial: Duration = .milliseconds(100)
-    /// Longest wait between retries (`retry_max`, default `10s`). At least `retry_initial`. The loader never
-    /// gives up on its own; meanwhile the ring fills and the sources push back.
-    public var retryMax: Duration = .seconds(10)
+    /// Longest wait between retries (`retry_max`, default `2s`). At least `retry_initial`. The loader never
+    /// gives up on its own; meanwhile the ring fills and the sources push back. While no server answers at
+    /// all, a cheap ping (no login) every ~250 ms ends the wait as soon as one does, so a PostgreSQL that is
+    /// up for only a second or two between outages is still used; this bound is for a server that answers
+    /// but refuses (a standby not yet promoted, too many connections), retried at most this far apart.
+    public var retryMax: Duration = .seconds(2)
 
     /// More would only queue in PostgreSQL: each COPY already keeps a backend busy.
     public static let maxConnections = 16

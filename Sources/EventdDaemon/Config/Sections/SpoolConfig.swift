@@ -17,7 +17,7 @@ public struct SpoolConfig: Sendable, Equatable {
     /// back a whole segment at a time, once all its records are in PostgreSQL.
     public var segmentBytes: Int = 64 << 20
     /// When spool writes are forced to disk (`fsync`, default `batch`): `always`, `batch`, `interval` or
-    /// `never`; see `SpoolFsyncPolicy` and the README for what each survives.
+    /// `never`; see `SpoolFsyncPolicy` and docs/operations.md for what each survives.
     public var fsync: SpoolFsyncPolicy = .batch
     /// With `fsync = "interval"`, the longest a written record waits for its `fdatasync`
     /// (`fsync_interval`, default `1s`).

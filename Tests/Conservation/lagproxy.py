@@ -1,0 +1,87 @@
+"""A TCP forwarder that delivers every byte `delay` seconds late, in both directions: the network
+between a primary and its standby, made as slow as a link across zones. Loopback replication is so
+fast that an asynchronous standby is never far behind; through this it lags as it would in a fleet.
+"""
+import collections
+import socket
+import threading
+import time
+
+from pgcluster import free_port
+
+
+class LagProxy:
+    def __init__(self, target_port, delay):
+        self.target_port, self.delay = target_port, delay
+        self.port = free_port()
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        self.closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self):
+        self.closed = True
+        self.listener.close()
+
+    def _accept(self):
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=2)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            for src, dst in ((client, upstream), (upstream, client)):
+                _Pipe(src, dst, self.delay).start()
+
+
+class _Pipe:
+    """Reads from `src` as fast as it comes; writes each chunk to `dst` once it is `delay` old."""
+
+    def __init__(self, src, dst, delay):
+        self.src, self.dst, self.delay = src, dst, delay
+        self.chunks = collections.deque()
+        self.ready = threading.Condition()
+        self.done = False
+
+    def start(self):
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._write, daemon=True).start()
+
+    def _read(self):
+        try:
+            while True:
+                data = self.src.recv(65536)
+                if not data:
+                    break
+                with self.ready:
+                    self.chunks.append((time.monotonic() + self.delay, data))
+                    self.ready.notify()
+        except OSError:
+            pass
+        with self.ready:
+            self.done = True
+            self.ready.notify()
+
+    def _write(self):
+        try:
+            while True:
+                with self.ready:
+                    while not self.chunks and not self.done:
+                        self.ready.wait()
+                    if not self.chunks:
+                        break
+                    due, data = self.chunks.popleft()
+                time.sleep(max(0.0, due - time.monotonic()))
+                self.dst.sendall(data)
+        except OSError:
+            pass
+        for s in (self.src, self.dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
