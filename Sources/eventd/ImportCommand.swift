@@ -14,7 +14,7 @@ struct ImportCommand: ParsableCommand {
             text in any shape eventd accepts live (a native or Segment event, a Segment batch). It goes \
             through the same validation and enrichment, and into analytics.events with COPY; refusals \
             go to analytics.rejected_events with source_key import:FILE:LINE. Events older than the \
-            live limit (limits.max_past) are accepted unless --max-age says otherwise.
+            live limit (limits.max_past) are accepted unless --max-age-days says otherwise.
 
             Safe to run again after an interruption: events that carry an id (messageId and friends) \
             are not stored twice. At the end one rollup run folds everything in (--no-rollup skips it).
