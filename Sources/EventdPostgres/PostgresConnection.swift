@@ -78,6 +78,11 @@ public final class PostgresConnection {
         // libpq waits forever by default; an unreachable host would then stall startup for minutes (TCP
         // retries). The URL (`?connect_timeout=`) or PGCONNECT_TIMEOUT still win over this default.
         if getenv("PGCONNECT_TIMEOUT") == nil { pairs.append(("connect_timeout", String(defaultConnectTimeoutSeconds))) }
+        // A server that goes silent (power loss, a partition) closes nothing: without these, a COPY or a
+        // COMMIT waits for the kernel's TCP retries, ~15 minutes, while the loader holds its cut and
+        // senders wait. Keepalives end an idle wait (a COMMIT's answer) after ~25 s; tcp_user_timeout
+        // ends a wait with data unacknowledged (a COPY in flight) after 60 s. The URL may set its own.
+        pairs += silentServerDefaults
         if !target.isEmpty { pairs.append(("dbname", target)) }
         for (key, value) in overrides.sorted(by: { $0.key < $1.key }) { pairs.append((key, value)) }
         for (key, value) in pairs where key.utf8.contains(0) || value.utf8.contains(0) {
@@ -85,6 +90,13 @@ public final class PostgresConnection {
         }
         return pairs
     }
+
+    /// TCP settings that bound how long a silent server can hold a connection (see `parameters`);
+    /// ignored on Unix sockets; the URL's own `keepalives*` / `tcp_user_timeout` win.
+    static let silentServerDefaults: [(String, String)] = [
+        ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
+        ("tcp_user_timeout", "60000"),
+    ]
 
     /// The connect timeout used unless the URL or PGCONNECT_TIMEOUT sets one.
     public static let defaultConnectTimeoutSeconds = 10
@@ -135,6 +147,18 @@ public final class PostgresConnection {
     public var host: String? { handle.flatMap { PQhost($0) }.map { String(cString: $0) } }
     /// The port in use.
     public var port: String? { handle.flatMap { PQport($0) }.map { String(cString: $0) } }
+
+    /// The value libpq uses for connection option `keyword` (e.g. `tcp_user_timeout`), as `PQconninfo` reports it.
+    public func option(_ keyword: String) -> String? {
+        guard let handle, let options = PQconninfo(handle) else { return nil }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let name = option.pointee.keyword {
+            if String(cString: name) == keyword { return option.pointee.val.map { String(cString: $0) } }
+            option += 1
+        }
+        return nil
+    }
 
     /// Re-establishes the connection with the same parameters (after a server restart, say).
     /// The notice handler is kept.

@@ -104,6 +104,19 @@ struct ConnectionTests {
         #expect(PostgresConnection.ping(url: url) == .answering)
     }
 
+    /// A server that goes silent must not hold a COPY or a COMMIT for the kernel's ~15 minutes of TCP
+    /// retries: keepalives and tcp_user_timeout are on unless the URL says otherwise.
+    @Test func tcpTimeoutsForASilentServerAreOnByDefaultAndTheURLWins() throws {
+        let (host, port) = try #require(try serverAddress())
+        let plain = try PostgresConnection.connect(url: "postgresql://postgres@\(host):\(port)/postgres")
+        #expect(plain.option("tcp_user_timeout") == "60000")
+        #expect(plain.option("keepalives_idle") == "10")
+        #expect(plain.option("keepalives_count") == "3")
+        let tuned = try PostgresConnection.connect(url: "postgresql://postgres@\(host):\(port)/postgres?tcp_user_timeout=5000&keepalives_idle=30")
+        #expect(tuned.option("tcp_user_timeout") == "5000")
+        #expect(tuned.option("keepalives_idle") == "30")
+    }
+
     /// The test server's TCP host and port (tests that build URLs of their own need them).
     private func serverAddress() throws -> (String, String)? {
         let connection = try TestDatabase.adminConnection()
