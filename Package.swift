@@ -58,6 +58,8 @@ let package = Package(
                 .embedInCode("SQL/007_lead_email_lookup.sql"),
                 .embedInCode("SQL/008_rejected_events_idempotency.sql"),
                 .embedInCode("SQL/009_hourly_type_rollup.sql"),
+                .embedInCode("SQL/010_security_hardening.sql"),
+                .embedInCode("SQL/011_incremental_rollups.sql"),
             ]
         ),
         .target(

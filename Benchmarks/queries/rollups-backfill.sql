@@ -1,3 +1,13 @@
+-- Since 011 (incremental rollups) the backfill is run_rollups() itself: with no frontier it reads every
+-- raw event once in one GROUP BY and builds the member sets the distinct counts need (a set-based
+-- backfill below would leave none, and the next run would start over anyway).
+SELECT to_regclass('analytics.event_aggregation_members') IS NOT NULL AS incremental_rollups \gset
+\if :incremental_rollups
+SELECT analytics.reset_rollups();
+SELECT analytics.run_rollups();
+\quit
+\endif
+
 -- Backfill of analytics.event_aggregations for a whole dataset, set-based: the same groups and
 -- measures that process_pending_events() (004) recomputes bucket by bucket, computed with one
 -- GROUP BY per bucket width, then the watermark advanced so the incremental function takes over.

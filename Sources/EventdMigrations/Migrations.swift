@@ -16,6 +16,8 @@ public enum Migrations {
         file("007_lead_email_lookup.sql", PackageResources._07_lead_email_lookup_sql),
         file("008_rejected_events_idempotency.sql", PackageResources._08_rejected_events_idempotency_sql),
         file("009_hourly_type_rollup.sql", PackageResources._09_hourly_type_rollup_sql),
+        file("010_security_hardening.sql", PackageResources._10_security_hardening_sql),
+        file("011_incremental_rollups.sql", PackageResources._11_incremental_rollups_sql),
     ].sorted { $0.version < $1.version }
 
     private static func file(_ name: String, _ bytes: [UInt8]) -> Migration {

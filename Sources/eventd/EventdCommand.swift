@@ -1,4 +1,5 @@
 import ArgumentParser
+import EventdDaemon
 
 /// `eventd` — analytics event ingestion daemon for PostgreSQL.
 ///
@@ -16,16 +17,15 @@ struct EventdCommand: AsyncParsableCommand {
               eventd rollup --once                refresh the dashboard rollups now
               eventd maintain --once              partitions, retention, rollup, sessions
               eventd spool --status               the disk spool's depth and age
+              eventd status [--watch]             a running eventd at a glance
+              eventd import FILE...               load history (NDJSON, JSON arrays, .gz)
 
             The database is chosen by --database-url, else EVENTD_DATABASE_URL, else \
             database.url in the config file, else libpq's PGHOST, PGPORT, PGUSER, PGDATABASE \
             and PGPASSWORD variables.
             """,
         version: EventdVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, RollupCommand.self, MaintainCommand.self, SpoolCommand.self]
+        subcommands: [ServeCommand.self, StatusCommand.self, ImportCommand.self, MigrateCommand.self, RollupCommand.self, MaintainCommand.self,
+                      SpoolCommand.self]
     )
-}
-
-enum EventdVersion {
-    static let current = "0.1.0"
 }

@@ -20,7 +20,7 @@ struct BundledMigrationsTests {
             "001_initial_schema.sql", "002_rls_policies.sql", "003_performance_indexes.sql",
             "004_functions_triggers.sql", "005_seed_data.sql", "006_rollups.sql", "007_lead_email_lookup.sql",
             "008_rejected_events_idempotency.sql",
-            "009_hourly_type_rollup.sql",
+            "009_hourly_type_rollup.sql", "010_security_hardening.sql", "011_incremental_rollups.sql",
         ])
     }
 

@@ -57,9 +57,9 @@ SELECT ok((SELECT c.relispartition AND pg_get_expr(c.relpartbound, c.oid) = 'DEF
           'analytics.events_default is the DEFAULT partition');
 SELECT ok(to_regclass(format('analytics.events_p%s', to_char((now() AT TIME ZONE 'UTC')::date, 'YYYYMMDD'))) IS NOT NULL,
           'today''s daily partition exists');
--- (tgtype & 1) = TRIGGER_TYPE_ROW; 006's statement-level DELETE/UPDATE triggers never fire on COPY.
-SELECT is((SELECT count(*)::int FROM pg_trigger WHERE tgrelid = 'analytics.events'::regclass AND NOT tgisinternal AND (tgtype & 1) = 1), 0,
-          'no row trigger on analytics.events (hot path)');
+-- (tgtype & 1) = TRIGGER_TYPE_ROW, (tgtype & 4) = TRIGGER_TYPE_INSERT; 011's row trigger fires on DELETE/UPDATE only, never on COPY.
+SELECT is((SELECT count(*)::int FROM pg_trigger WHERE tgrelid = 'analytics.events'::regclass AND NOT tgisinternal AND (tgtype & 1) = 1 AND (tgtype & 4) = 4), 0,
+          'no INSERT row trigger on analytics.events (hot path)');
 SELECT lives_ok($$INSERT INTO analytics.events (type, name) VALUES ('track', 'defaults_check')$$,
                 'analytics.events accepts an insert with only type and name (defaults fill the rest)');
 SELECT is((SELECT transport::text || '|' || properties::text || '|' || is_bot FROM analytics.events WHERE name = 'defaults_check'),

@@ -18,8 +18,8 @@ SELECT is((SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c
           'RLS is enabled on every table (partitions inherit the parent''s policies)');
 SELECT is((SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname IN ('marketing', 'onboarding', 'analytics', 'experiments', 'whatsapp', 'public')
-             AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT LIKE '\_\_%' AND c.relrowsecurity), 15,
-          'the 11 business tables + rejected_events + audit_log + lead_rate_limits + event_hour_type_totals have RLS');
+             AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname NOT LIKE '\_\_%' AND c.relrowsecurity), 17,
+          'the 11 business tables + rejected_events + audit_log + lead_rate_limits + event_hour_type_totals + untimed_event_ids + event_aggregation_members have RLS');
 SELECT ok((SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE oid IN (
               'marketing.leads'::regclass, 'marketing.lead_interactions'::regclass, 'onboarding.sessions'::regclass,
               'onboarding.step_activities'::regclass, 'analytics.metrics'::regclass, 'analytics.event_aggregations'::regclass,
@@ -88,8 +88,8 @@ SELECT throws_ok($$SELECT count(*) FROM whatsapp.accounts$$, '42501', NULL, 'ano
 SELECT throws_ok($$SELECT count(*) FROM public.audit_log$$, '42501', NULL, 'anon cannot read the audit log');
 SELECT throws_ok($$SELECT gdpr_delete_user_data('x@example.com')$$, '42501', NULL, 'anon cannot run GDPR erasure');
 SELECT throws_ok($$SELECT cleanup_old_data()$$, '42501', NULL, 'anon cannot run retention');
-SELECT lives_ok($$SELECT auto_assign_experiments(user_id := NULL, session_id := 'sess_rls_anon', country := 'US')$$,
-                'anon can ask for its experiment variants');
+SELECT lives_ok($$SELECT auto_assign_experiments(user_id := NULL, session_id := 'sess_rls_test_C', country := 'US')$$,
+                'anon can ask for its experiment variants (its own session token, 010)');
 RESET ROLE;
 
 SELECT is((SELECT count(*)::int FROM marketing.leads WHERE email = 'anon.visitor@example.com'), 1, 'the anon lead was stored');

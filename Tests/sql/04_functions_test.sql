@@ -40,6 +40,8 @@ SELECT lives_ok($$INSERT INTO marketing.leads (email, ip_address) SELECT 'rate.l
 SELECT throws_ok($$INSERT INTO marketing.leads (email, ip_address) VALUES ('rate.limited@example.com', '192.0.2.201')$$,
                  'PT429', 'lead submission rate limit exceeded: at most 5 submissions per 00:10:00 from one email address',
                  'anon: the sixth submission of the email is refused with SQLSTATE PT429 and a clear message');
+-- The IP bucket counts the address the API layer vouches for (app.client_ip), never the ip_address column (010).
+SELECT set_config('app.client_ip', '192.0.2.250', true) AS _ \gset
 SELECT set_config('eventd.lead_rate_limit_ip', '3', true) AS _ \gset
 SELECT lives_ok($$INSERT INTO marketing.leads (email, ip_address) VALUES ('ip1@example.com', '192.0.2.250'), ('ip2@example.com', '192.0.2.250'), ('ip3@example.com', '192.0.2.250')$$,
                 'anon: three leads from one IP are accepted (limit lowered to 3)');

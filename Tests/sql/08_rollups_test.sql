@@ -68,13 +68,13 @@ SELECT lives_ok($$SELECT analytics.run_rollups('15 minutes')$$, 'a run after lat
 SELECT bag_eq($$SELECT * FROM actual_rollup$$, $$SELECT * FROM expected_rollup$$,
               'late events are counted in their (old) buckets; rollup still equals the GROUP BY');
 
--- Deletes (an erasure) are picked up through eventd.rollup_dirty, without any new insert.
+-- Deletes (an erasure) are picked up through eventd.rollup_retractions (011), without any new insert.
 DELETE FROM analytics.events WHERE user_id = 'u1';
-SELECT ok((SELECT count(*) > 0 FROM eventd.rollup_dirty), 'deleting raw events marks their groups dirty');
+SELECT ok((SELECT count(*) > 0 FROM eventd.rollup_retractions), 'deleting raw events logs their old versions for subtraction');
 SELECT lives_ok($$SELECT analytics.run_rollups('15 minutes')$$, 'a run after the erasure');
 SELECT bag_eq($$SELECT * FROM actual_rollup$$, $$SELECT * FROM expected_rollup$$,
               'after deletes the rollup equals the GROUP BY (groups that vanished are removed)');
-SELECT is((SELECT count(*)::int FROM eventd.rollup_dirty), 0, 'the run consumed the dirty marks');
+SELECT is((SELECT count(*)::int FROM eventd.rollup_retractions), 0, 'the run consumed the retractions');
 UPDATE analytics.events SET name = 'renamed' WHERE name = 'late_new_group';
 SELECT lives_ok($$SELECT analytics.run_rollups('15 minutes')$$, 'a run after an UPDATE of raw events');
 SELECT bag_eq($$SELECT * FROM actual_rollup$$, $$SELECT * FROM expected_rollup$$, 'updates move counts to the new group');

@@ -54,7 +54,11 @@ public enum CopyRowEncoder {
         out.tab()
         let kept = min(raw.count, maxRawBytes)
         if let base = raw.baseAddress {
-            out.appendByteaHex(base.assumingMemoryBound(to: UInt8.self), kept)
+            let hex = out.appendByteaHex(base.assumingMemoryBound(to: UInt8.self), kept)
+            // A secret write key in a refused body must not reach the dead-letter table.
+            WriteKeyRedaction.forEachSecretByte(in: UnsafeRawBufferPointer(rebasing: raw.prefix(kept))) { i in
+                hex[2 * i] = 0x32; hex[2 * i + 1] = 0x61  // "2a" = '*'
+            }
         } else {
             out.appendByteaHex(UnsafePointer(bitPattern: 1)!, 0)
         }

@@ -94,7 +94,9 @@ extension RowBuffer {
     }
 
     /// Appends bytes as a bytea column in hex form (`\\x…` once COPY-escaped).
-    func appendByteaHex(_ p: UnsafePointer<UInt8>, _ n: Int) {
+    /// - Returns: where the hex digits start (two per byte), valid until the next append.
+    @discardableResult
+    func appendByteaHex(_ p: UnsafePointer<UInt8>, _ n: Int) -> UnsafeMutablePointer<UInt8> {
         let hex: StaticString = "0123456789abcdef"
         let h = hex.utf8Start
         let dst = reserve(3 + 2 * n)
@@ -104,6 +106,7 @@ extension RowBuffer {
             dst[4 + 2 * i] = h[Int(p[i] & 0xF)]
         }
         advance(3 + 2 * n)
+        return dst + 3
     }
 
     /// Appends a non-negative decimal integer.

@@ -66,6 +66,7 @@ public struct DaemonSettings: Sendable {
         guard try rows.first?.bool("ready") == true else {
             throw SettingsError("the database has no analytics.events table: run `eventd migrate` first")
         }
+        try checkPrivileges(connection)
         // A schema older than this binary would fail later, in the loader or a rollup; say it now.
         let statuses = try MigrationRunner(connection: connection).status()
         let pending = statuses.filter { $0.state == .pending }.map { String(format: "%03d", $0.version) }

@@ -205,7 +205,7 @@ public struct EventdDaemon: Sendable {
 
 extension LimitsConfig {
     /// The decoder's limits from the `[limits]` config section.
-    var ingestLimits: IngestLimits {
+    public var ingestLimits: IngestLimits {
         IngestLimits(
             maxEventBytes: maxEventBytes,
             maxBatchBytes: maxBatchBytes,

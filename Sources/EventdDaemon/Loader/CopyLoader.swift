@@ -24,6 +24,8 @@ final class CopyLoader {
     private let logger: Logger
     private var connection: PostgresConnection?
     private var stagingReady = false
+    /// Reused for every cut (`UntimedEventKeys`): no allocation in steady state.
+    private var untimedKeys = UntimedEventKeys()
     /// Deadlocks with a concurrent COPY retried within one `load` before giving the cut back.
     static let conflictRetries = 8
 
@@ -137,6 +139,16 @@ final class CopyLoader {
         var landed = copied
         if viaStaging {
             landed = try connection.query(EventColumns.insertFromStaging).affectedRows ?? 0
+        } else {
+            // A resend without a timestamp has a new original_timestamp, so only this COPY sees it
+            // (23505 -> the staging path, which skips it).
+            untimedKeys.removeAll()
+            selection.forEachRow { untimedKeys.appendIfUntimed(row: $0) }
+            if !untimedKeys.isEmpty {
+                _ = try connection.copyIn(EventColumns.untimedCopyStatement) { writer in
+                    try untimedKeys.bytes.withUnsafeBytes { try writer.write($0) }
+                }
+            }
         }
         if withRejections { try writeRejections(connection, of: selection.batches) }
         try connection.execute("COMMIT")

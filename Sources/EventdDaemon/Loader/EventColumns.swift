@@ -15,9 +15,28 @@ enum EventColumns {
 
     static let stagingCopyStatement = "COPY pg_temp.eventd_staging (\(CopyRowEncoder.eventsColumnList)) FROM STDIN"
 
+    /// Keys of events sent with an id but no timestamp (`UntimedEventKeys`), COPied beside the events.
+    static let untimedCopyStatement = "COPY analytics.untimed_event_ids (event_id, original_timestamp) FROM STDIN"
+
+    /// The staging rows, less duplicates: ON CONFLICT covers `(event_id, original_timestamp)`; an
+    /// untimed row (sender id, no timestamp: original_timestamp = received_at) lands only if its
+    /// event_id is new to analytics.untimed_event_ids, or is there with this very original_timestamp
+    /// (our own retry of a cut whose commit reply was lost). The CTE's RETURNING covers the keys this
+    /// statement adds; the EXISTS on the table covers the ones stored before it.
     static let insertFromStaging = """
+        WITH untimed AS (
+            INSERT INTO analytics.untimed_event_ids (event_id, original_timestamp)
+            SELECT DISTINCT ON (event_id) event_id, original_timestamp FROM pg_temp.eventd_staging
+            WHERE message_id IS NOT NULL AND original_timestamp = received_at
+            ORDER BY event_id, original_timestamp
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_id, original_timestamp)
         INSERT INTO analytics.events (\(CopyRowEncoder.eventsColumnList))
-        SELECT \(CopyRowEncoder.eventsColumnList) FROM pg_temp.eventd_staging
+        SELECT \(CopyRowEncoder.eventsColumnList) FROM pg_temp.eventd_staging s
+        WHERE s.message_id IS NULL OR s.original_timestamp <> s.received_at
+           OR EXISTS (SELECT 1 FROM untimed u WHERE u.event_id = s.event_id AND u.original_timestamp = s.original_timestamp)
+           OR EXISTS (SELECT 1 FROM analytics.untimed_event_ids k
+                      WHERE k.event_id = s.event_id AND k.original_timestamp = s.original_timestamp)
         ON CONFLICT DO NOTHING
         """
 }

@@ -50,6 +50,24 @@ struct RowSelection {
         )
     }
 
+    /// Calls `body` with the bytes of every selected row, in order, without materialising row ranges
+    /// for a whole cut.
+    func forEachRow(_ body: (UnsafeRawBufferPointer) -> Void) {
+        guard let selected else {
+            for batch in batches {
+                batch.events.withUnsafeBytes { bytes in
+                    for row in 0..<batch.events.rowCount {
+                        body(UnsafeRawBufferPointer(rebasing: bytes[batch.events.rowRange(row)]))
+                    }
+                }
+            }
+            return
+        }
+        for row in selected {
+            batches[row.batch].events.withUnsafeBytes { bytes in body(UnsafeRawBufferPointer(rebasing: bytes[row.range])) }
+        }
+    }
+
     func write(to writer: CopyInWriter) throws {
         guard let selected else {
             for batch in batches {

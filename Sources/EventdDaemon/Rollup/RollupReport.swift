@@ -2,11 +2,15 @@
 public struct RollupReport: Sendable, Equatable, CustomStringConvertible {
     /// Another instance held the rollup lock; this run did nothing.
     public var skipped: Bool
-    /// (bucket, type, name) scopes recomputed from raw events.
+    /// Aggregation rows (bucket × dimensions) the run merged deltas into.
     public var scopes: Int
-    /// Scopes marked by deletes/updates of raw events (e.g. GDPR erasure).
+    /// Raw row versions folded in (new, late or updated events), frozen ones included.
+    public var added: Int = 0
+    /// Folded row versions subtracted because a DELETE or UPDATE removed them.
+    public var retracted: Int = 0
+    /// Retraction-log entries consumed (deleted or updated old versions, e.g. GDPR erasure).
     public var dirty: Int
-    /// Scopes before the last retention cutoff, left as they were.
+    /// Events whose UTC day starts before the last retention cutoff: read, not counted.
     public var frozen: Int
     /// event_aggregations rows inserted or changed.
     public var upserted: Int
@@ -26,7 +30,7 @@ public struct RollupReport: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         if skipped { return "skipped: another eventd instance is rolling up" }
-        return "\(scopes) scope(s) recomputed (\(dirty) from deletes, \(frozen) frozen), "
+        return "\(added) row(s) added, \(retracted) retracted (\(dirty) logged by deletes/updates, \(frozen) frozen) into \(scopes) bucket(s), "
             + "\(upserted) aggregation row(s) upserted, \(deleted) deleted, \(eventCounts) event-count and \(kpis) KPI row(s) changed, "
             + "watermark \(watermark ?? "-") in \(milliseconds) ms"
     }

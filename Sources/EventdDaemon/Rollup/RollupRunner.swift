@@ -10,6 +10,7 @@ public enum RollupRunner {
                coalesce((r->>'dirty')::int, 0) AS dirty, coalesce((r->>'frozen')::int, 0) AS frozen,
                coalesce((r->>'upserted')::int, 0) AS upserted, coalesce((r->>'deleted')::int, 0) AS deleted,
                coalesce((r->>'event_counts')::int, 0) AS event_counts,
+               coalesce((r->>'added')::int, 0) AS added, coalesce((r->>'retracted')::int, 0) AS retracted,
                coalesce((r->>'kpis_upserted')::int, 0) + coalesce((r->>'kpis_deleted')::int, 0) AS kpis,
                r->>'watermark' AS watermark, coalesce((r->>'ms')::float8, 0) AS ms
         FROM %CALL% AS r
@@ -37,7 +38,8 @@ public enum RollupRunner {
         }
         return RollupReport(
             skipped: try row.bool("skipped") ?? false,
-            scopes: try row.int("scopes") ?? 0, dirty: try row.int("dirty") ?? 0, frozen: try row.int("frozen") ?? 0,
+            scopes: try row.int("scopes") ?? 0,
+            added: try row.int("added") ?? 0, retracted: try row.int("retracted") ?? 0, dirty: try row.int("dirty") ?? 0, frozen: try row.int("frozen") ?? 0,
             upserted: try row.int("upserted") ?? 0, deleted: try row.int("deleted") ?? 0,
             eventCounts: try row.int("event_counts") ?? 0, kpis: try row.int("kpis") ?? 0,
             watermark: row["watermark"], milliseconds: try row.double("ms") ?? 0)

@@ -35,8 +35,7 @@ extension Spool {
                     pool.recycle(batch)
                     guard batches.isEmpty else { return SpoolChunk(batches: batches, end: position, bytes: bytes) }
                     try quarantine(segment: segment.sequence, offset ..< next, records: 1)
-                    position.offset = next
-                    try advanceHead(to: position)
+                    try skip(to: SpoolPosition(segment: segment.sequence, offset: next), from: &position)
                     continue
                 }
                 batches.append(batch)
@@ -46,8 +45,7 @@ extension Spool {
             case .bad(let range):
                 guard batches.isEmpty else { return SpoolChunk(batches: batches, end: position, bytes: bytes) }
                 try quarantine(segment: segment.sequence, range, records: 0)
-                position.offset = next
-                try advanceHead(to: position)
+                try skip(to: SpoolPosition(segment: segment.sequence, offset: next), from: &position)
             }
         }
         return batches.isEmpty ? nil : SpoolChunk(batches: batches, end: position, bytes: bytes)
@@ -61,6 +59,14 @@ extension Spool {
         metrics?.eventsReplayed.increment(by: chunk.rows)
         try advanceHead(to: chunk.end)
         publish()
+    }
+
+    /// Moves the replay position past a quarantined span. If that span ended its segment, the segment
+    /// is deleted and the position continues in the next one: reading goes on from there (it used to
+    /// stop, so a torn tail hid the records of the segments after it until the next call).
+    private func skip(to end: SpoolPosition, from position: inout SpoolPosition) throws(SpoolError) {
+        try advanceHead(to: end)
+        position = head
     }
 
     private func advanceHead(to position: SpoolPosition) throws(SpoolError) {

@@ -6,7 +6,14 @@ import Glibc
 /// Plain file descriptors rather than FileHandle: the spool needs `pread`, `ftruncate`, `fdatasync`
 /// and `flock`, and must see `errno` (ENOSPC is backpressure, not a crash).
 enum SpoolFileIO {
+    /// Test-only: called before each operation that changes the spool's files (and each open), with the
+    /// operation's name and path. The crash model test (`SpoolCrashModelTests`) copies the directory
+    /// there: the copy is the disk a process killed at that instant would leave. A task-local, so it
+    /// reaches only the spool a test drives on its own task, never the loader's thread.
+    @TaskLocal static var testOnly_beforeOperation: (@Sendable (_ operation: String, _ path: String) -> Void)?
+
     static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o640) throws(SpoolError) -> Int32 {
+        testOnly_beforeOperation?("open", path)
         while true {
             let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
             if fd >= 0 { return fd }
@@ -16,6 +23,7 @@ enum SpoolFileIO {
 
     /// Writes every byte of `parts`, in order. On failure some bytes may have been written.
     static func writeAll(_ fd: Int32, _ parts: [UnsafeRawBufferPointer], path: String) throws(SpoolError) {
+        testOnly_beforeOperation?("write", path)
         for part in parts {
             guard var pointer = part.baseAddress else { continue }
             var left = part.count
@@ -54,6 +62,7 @@ enum SpoolFileIO {
     }
 
     static func dataSync(_ fd: Int32, path: String) throws(SpoolError) {
+        testOnly_beforeOperation?("fdatasync", path)
         while fdatasync(fd) != 0 {
             if errno != EINTR { throw .system("fdatasync", path) }
         }
@@ -61,6 +70,7 @@ enum SpoolFileIO {
 
     /// Makes a new or removed directory entry durable.
     static func syncDirectory(_ path: String) throws(SpoolError) {
+        testOnly_beforeOperation?("fsync directory", path)
         let fd = try open(path, O_RDONLY | O_DIRECTORY)
         defer { Glibc.close(fd) }
         while fsync(fd) != 0 {
@@ -69,6 +79,7 @@ enum SpoolFileIO {
     }
 
     static func truncate(_ fd: Int32, to size: Int, path: String) throws(SpoolError) {
+        testOnly_beforeOperation?("ftruncate", path)
         while ftruncate(fd, off_t(size)) != 0 {
             if errno != EINTR { throw .system("ftruncate", path) }
         }
@@ -99,6 +110,7 @@ enum SpoolFileIO {
     }
 
     static func remove(_ path: String) throws(SpoolError) {
+        testOnly_beforeOperation?("unlink", path)
         if unlink(path) != 0 && errno != ENOENT { throw .system("unlink", path) }
     }
 }

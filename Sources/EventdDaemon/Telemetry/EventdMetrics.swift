@@ -65,6 +65,8 @@ public final class EventdMetrics: Sendable {
             responses[status] = Counter(label: MetricName.httpResponses, dimensions: [("status", String(status))], factory: factory)
         }
         httpResponses = responses
+        Gauge(label: MetricName.buildInfo, dimensions: [("version", EventdVersion.current)], factory: factory).record(1)
+        Gauge(label: MetricName.startTime, factory: factory).record(Double(Timestamp.now()) / 1e6)
     }
 
     /// Every status the HTTP source answers with (0 counts anything else).

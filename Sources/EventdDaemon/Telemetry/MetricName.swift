@@ -20,6 +20,10 @@ enum MetricName {
     static let postgresReconnects = "eventd_postgres_reconnects_total"
     /// 1 for the `host`/`port` the loader commits to, 0 for one it used before (after a failover).
     static let postgresServer = "eventd_postgres_server"
+    /// 1, labelled with the version (`eventd status` shows it).
+    static let buildInfo = "eventd_build_info"                            // label: version
+    /// When this eventd started, in Unix seconds (`eventd status` shows the uptime).
+    static let startTime = "eventd_start_time_seconds"
     static let connectionsOpen = "eventd_connections_open"              // label: transport
     static let rollupRuns = "eventd_rollup_runs_total"
     static let httpResponses = "eventd_http_responses_total"            // label: status

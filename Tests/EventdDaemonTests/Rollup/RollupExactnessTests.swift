@@ -47,23 +47,8 @@ struct RollupExactnessTests {
         try RollupSQL.insertRandom(setup, count: 600, seed: 0.5)
 
         // A blocker holds analytics.metrics, so the run stops after it has written event_aggregations.
-        let blocker = try database.connect()
-        defer { blocker.close() }
-        try blocker.execute("BEGIN")
-        try blocker.execute("LOCK TABLE analytics.metrics IN ACCESS EXCLUSIVE MODE")
-        let settings = self.settings
-        let url = database.url
-        let finished = onThread {
-            guard let runner = try? PostgresConnection.connect(url: url) else { return }
-            defer { runner.close() }
-            _ = try? runner.query("SET application_name = 'killed_rollup'")
-            _ = try? RollupRunner.runOnce(on: runner, settings: settings)
-        }
-        let waiting = try waitUntil(setup, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'killed_rollup' AND wait_event_type = 'Lock'")
-        #expect(waiting, "the run reached the metrics step and waits there")
-        _ = try setup.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'killed_rollup'")
-        finished.wait()
-        try blocker.execute("ROLLBACK")
+        #expect(try killRollupRunBlockedOnMetrics(database, settings: settings, observer: setup),
+                "the run reached the metrics step and waits there")
 
         #expect(try setup.query("SELECT count(*) FROM analytics.event_aggregations").first?.int(0) == 0,
                 "the killed run left nothing behind")
@@ -100,7 +85,7 @@ struct RollupExactnessTests {
         let concurrent = try RollupSQL.totals(writer)
 
         // The same data rolled up from scratch by a single runner gives the same totals.
-        try writer.execute("TRUNCATE analytics.event_aggregations; DELETE FROM eventd.rollup_state")
+        _ = try writer.query("SELECT analytics.reset_rollups()")
         _ = try RollupRunner.runOnce(on: writer, settings: settings)
         #expect(try RollupSQL.totals(writer) == concurrent)
     }
@@ -172,15 +157,6 @@ struct RollupExactnessTests {
         try first.execute("COMMIT")
         second.wait()
         #expect(try first.query("SELECT count(*), sum(events) FROM analytics.event_hour_type_totals").first?.values == ["1", "12"])
-    }
-
-    private func waitUntil(_ connection: PostgresConnection, _ sql: String, timeout: Duration = .seconds(20)) throws -> Bool {
-        let deadline = TestTimeout.deadline(after: timeout)
-        while ContinuousClock.now < deadline {
-            if try connection.query(sql).first?.int(0) ?? 0 > 0 { return true }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        return false
     }
 }
 

@@ -62,8 +62,46 @@ enum RollupSQL {
         _ = try connection.query(insertRandomEvents, [String(count), within])
     }
 
+    /// Deletes about `$1` of all events (an erasure, a correction).
+    static let deleteRandomEvents = "DELETE FROM analytics.events WHERE random() < $1::float8"
+
+    /// Updates about `$1` of all events: moves them to another minute, session, name or value.
+    static let updateRandomEvents = """
+        UPDATE analytics.events
+        SET occurred_at = CASE WHEN random() < 0.5 THEN occurred_at - make_interval(mins => floor(random() * 600)::int) ELSE occurred_at END,
+            session_id = CASE WHEN random() < 0.5 THEN 's' || floor(random() * 30)::int ELSE session_id END,
+            name = CASE WHEN random() < 0.3 THEN 'corrected' ELSE name END,
+            properties = CASE WHEN random() < 0.5 THEN '{"value": 4, "revenue": 1.5}'::jsonb ELSE properties END
+        WHERE random() < $1::float8
+        """
+
+    static func deleteRandom(_ connection: PostgresConnection, fraction: Double, seed: Double) throws {
+        _ = try connection.query("SELECT setseed($1::float8)", [String(seed)])
+        _ = try connection.query(deleteRandomEvents, [String(fraction)])
+    }
+
+    static func updateRandom(_ connection: PostgresConnection, fraction: Double, seed: Double) throws {
+        _ = try connection.query("SELECT setseed($1::float8)", [String(seed)])
+        _ = try connection.query(updateRandomEvents, [String(fraction)])
+    }
+
+    /// Aggregation rows whose distinct counts differ from their member sets (011), plus member rows
+    /// whose aggregation row is gone.
+    static let memberMismatches = """
+        SELECT (SELECT count(*) FROM analytics.event_aggregations a
+                WHERE (a.distinct_sessions, a.distinct_users) IS DISTINCT FROM
+                      ((SELECT count(*) FROM analytics.event_aggregation_members m WHERE m.aggregation_id = a.id AND m.kind = 's'),
+                       (SELECT count(*) FROM analytics.event_aggregation_members m WHERE m.aggregation_id = a.id AND m.kind = 'u')))
+             + (SELECT count(*) FROM analytics.event_aggregation_members m
+                WHERE NOT EXISTS (SELECT 1 FROM analytics.event_aggregations a WHERE a.id = m.aggregation_id))
+        """
+
     static func mismatchCount(_ connection: PostgresConnection) throws -> Int {
         try connection.query(mismatches).first?.int(0) ?? -1
+    }
+
+    static func memberMismatchCount(_ connection: PostgresConnection) throws -> Int {
+        try connection.query(memberMismatches).first?.int(0) ?? -1
     }
 
     static func totals(_ connection: PostgresConnection) throws -> [[String?]] {
@@ -80,4 +118,46 @@ func onThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
         done.signal()
     }.start()
     return done
+}
+
+/// A migrated database and a connection to it for one rollup test, dropped afterwards even when `body`
+/// throws.
+func withRollupDatabase(_ body: (TestDatabase, PostgresConnection) throws -> Void) throws {
+    let database = try TestDatabase.create(prefix: "eventd_rollup_test")
+    defer { database.drop() }
+    let connection = try database.connect()
+    defer { connection.close() }
+    try body(database, connection)
+}
+
+/// Polls `sql` (a count) on `connection` until it is positive or `timeout` passes.
+func waitUntil(_ connection: PostgresConnection, _ sql: String, timeout: Duration = .seconds(20)) throws -> Bool {
+    let deadline = TestTimeout.deadline(after: timeout)
+    while ContinuousClock.now < deadline {
+        if try connection.query(sql).first?.int(0) ?? 0 > 0 { return true }
+        Thread.sleep(forTimeInterval: 0.02)
+    }
+    return false
+}
+
+/// Starts a rollup run on a connection of its own while another session holds `analytics.metrics`
+/// (the run's last write), waits until the run blocks there -- past the scan and the event_aggregations
+/// writes -- and terminates it.  Returns whether the run was seen waiting.
+func killRollupRunBlockedOnMetrics(_ database: TestDatabase, settings: RollupSettings, observer: PostgresConnection) throws -> Bool {
+    let blocker = try database.connect()
+    defer { blocker.close() }
+    try blocker.execute("BEGIN")
+    try blocker.execute("LOCK TABLE analytics.metrics IN ACCESS EXCLUSIVE MODE")
+    let url = database.url
+    let finished = onThread {
+        guard let runner = try? PostgresConnection.connect(url: url) else { return }
+        defer { runner.close() }
+        _ = try? runner.query("SET application_name = 'killed_rollup'")
+        _ = try? RollupRunner.runOnce(on: runner, settings: settings)
+    }
+    let waiting = try waitUntil(observer, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'killed_rollup' AND wait_event_type = 'Lock'")
+    _ = try observer.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'killed_rollup'")
+    finished.wait()
+    try blocker.execute("ROLLBACK")
+    return waiting
 }

@@ -6,8 +6,9 @@ public struct RollupConfig: Sendable, Equatable {
     /// Time between rollup runs (`interval`, default `60s`). Lower it for fresher dashboards at the cost of
     /// more queries.
     public var interval: Duration = .seconds(60)
-    /// How far back each run re-aggregates, to take in events that arrived late (`late_window`, default `15m`).
-    /// Events older than this when they arrive are counted only in raw data until a rebuild.
+    /// How much insert time before the last run's watermark each run re-reads (`late_window`, default `15m`).
+    /// Rows already folded in are skipped exactly (by writing transaction), so this costs a range scan, never a
+    /// double count; it covers sessions hidden from `pg_stat_activity` and a transaction's start racing a run.
     public var lateWindow: Duration = .seconds(15 * 60)
     /// Bucket widths to maintain (`buckets`, default `["minute", "hour", "day"]`); any non-empty set of
     /// `minute`, `hour`, `day`. Drop `minute` to save space if nobody looks at minute-level charts.

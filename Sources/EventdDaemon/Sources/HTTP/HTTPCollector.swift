@@ -90,6 +90,9 @@ struct HTTPCollector: Sendable {
         if presented != nil, key == nil {
             return refuse(.failure(.unauthorized, .invalidWriteKey, "The write key is not known."), cors: corsHeaders)
         }
+        if let key, let refusal = WriteKeyCredentials.secretKeyInURLRefusal(key, head.headers, query: query) {
+            return refuse(refusal, cors: corsHeaders)
+        }
         if let key, let origin, key.kind == .public, !cors.allows(origin: origin, key: key) {
             return refuse(.failure(.forbidden, .originNotAllowed,
                                    "The write key '\(key.name)' may not be used from \(origin)."))

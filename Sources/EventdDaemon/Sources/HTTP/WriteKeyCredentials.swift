@@ -5,11 +5,29 @@ import NIOHTTP1
 /// Segment's SDKs send the key as the HTTP Basic user with an empty password (server libraries)
 /// or as `writeKey` in the JSON body (analytics.js, which sends `text/plain` to avoid a
 /// preflight). Beacons cannot set headers, so a page may also put it in the URL (`?writeKey=`) —
-/// acceptable for public keys, which are public anyway; secret keys belong in a header.
+/// acceptable for public keys, which are public anyway; a secret key there is refused
+/// (`secretKeyInURLRefusal`): URLs land in proxy and access logs.
 enum WriteKeyCredentials {
     /// The key presented in the request head — `Authorization: Basic` (key as user),
     /// `Authorization: Bearer`, `X-Write-Key`, or the `writeKey` query parameter — or nil.
     static func fromHead(_ headers: HTTPHeaders, query: Substring?) -> [UInt8]? {
+        fromHeaders(headers) ?? fromURL(query)
+    }
+
+    /// The refusal for a secret key that came in the URL (no key in the headers), else nil.
+    static func secretKeyInURLRefusal(_ key: WriteKeyStore.Match, _ headers: HTTPHeaders, query: Substring?) -> HTTPReply? {
+        guard key.kind == .secret, fromHeaders(headers) == nil, fromURL(query) != nil else { return nil }
+        return .failure(.unauthorized, .invalidWriteKey,
+                        "The write key '\(key.name)' is secret and may not be sent in the URL (URLs are logged); "
+                            + "send it in the Authorization header.")
+    }
+
+    private static func fromURL(_ query: Substring?) -> [UInt8]? {
+        guard let query, let value = URLEncoding.value(named: "writeKey", in: Array(query.utf8)), !value.isEmpty else { return nil }
+        return value
+    }
+
+    private static func fromHeaders(_ headers: HTTPHeaders) -> [UInt8]? {
         if let authorization = headers.first(name: "authorization") {
             let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             if parts.count == 2 {
@@ -25,9 +43,6 @@ enum WriteKeyCredentials {
         }
         if let header = headers.first(name: "x-write-key"), !header.isEmpty {
             return Array(header.utf8)
-        }
-        if let query, let value = URLEncoding.value(named: "writeKey", in: Array(query.utf8)), !value.isEmpty {
-            return value
         }
         return nil
     }

@@ -1,0 +1,65 @@
+import EventdPostgres
+import Foundation
+import Testing
+
+@testable import EventdDaemon
+
+/// Issue #14, finding 9: `eventd serve` checks its login's privileges at start. An INSERT-only login
+/// is refused with one line that names what is missing; a login granted the roles of 010 loads events.
+@Suite(.serialized) struct IngestRoleTests {
+    /// A LOGIN role for the test (roles are cluster-wide: random name, dropped afterwards).
+    static func withLogin(_ database: TestDatabase, grants: String, _ body: (String) async throws -> Void) async throws {
+        let role = "eventd_test_login_\(UInt32.random(in: 0 ... .max))"
+        let admin = try database.connect()
+        defer { admin.close() }
+        try admin.execute("CREATE ROLE \(role) LOGIN")
+        try admin.execute(grants.replacingOccurrences(of: "$ROLE", with: role))
+        do {
+            try await body(database.url.replacingOccurrences(of: "//postgres@", with: "//\(role)@"))
+        } catch {
+            try? admin.execute("DROP OWNED BY \(role); DROP ROLE \(role)")
+            throw error
+        }
+        try admin.execute("DROP OWNED BY \(role); DROP ROLE \(role)")
+    }
+
+    @Test func insertOnlyLoginIsRefusedAtStartWithOneLine() async throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        try #require(database.url.contains("//postgres@"), "the test URL names the postgres login")
+        try await Self.withLogin(database, grants: """
+            GRANT USAGE ON SCHEMA analytics, eventd TO $ROLE;
+            GRANT INSERT ON analytics.events, analytics.rejected_events TO $ROLE
+            """) { url in
+            let settings = DaemonSettings(config: RunningDaemon.testConfig(), databaseURL: url)
+            let error = #expect(throws: SettingsError.self) { try settings.checkDatabase() }
+            let line = error?.description ?? ""
+            #expect(line.contains("may not load events"))
+            #expect(line.contains("BYPASSRLS"))
+            #expect(line.contains("eventd_ingest"))
+            #expect(!line.contains("\n"), "one line")
+        }
+    }
+
+    @Test func loginWithTheIngestRolesLoadsEvents() async throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+                // BYPASSRLS is a role attribute, never inherited: the login carries it (docs/security.md).
+        try await Self.withLogin(database, grants: "ALTER ROLE $ROLE BYPASSRLS; GRANT eventd_ingest, eventd_rollup, eventd_maintenance TO $ROLE") { url in
+            let settings = DaemonSettings(config: RunningDaemon.testConfig(), databaseURL: url)
+            try settings.checkDatabase()
+            let daemon = try await RunningDaemon.start(database: TestDatabase.existing(url: url))
+            let client = try LineClient(port: daemon.tcpPort)
+            try client.send("""
+                {"type":"user_action","name":"as_ingest","session_id":"s-ingest"}
+                {"type":"track","event":"as_ingest","userId":"u","messageId":"ingest-untimed"}
+                {"type":"track","event":"as_ingest","userId":"u","messageId":"ingest-untimed"}
+                {"type":"no_such_type","name":"refused"}
+
+                """)
+            #expect(try await database.waitForCount("SELECT count(*) FROM analytics.events WHERE name = 'as_ingest'", toReach: 2) == 2)
+            #expect(try await database.waitForCount("SELECT count(*) FROM analytics.rejected_events", toReach: 1) == 1)
+            try await daemon.stop()
+        }
+    }
+}
