@@ -36,10 +36,13 @@ class LagProxy:
         held, self.held = self.held, []
         for s in held:
             try:
+                # A zero linger makes it an RST, as a rebooted host answers; shutdown() first, because
+                # close() alone does not wake (or end) a recv() blocked in another thread.
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-                s.close()   # with a zero linger: RST, as a rebooted host answers
+                s.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+            s.close()
         self.frozen = False
 
     def _accept(self):
@@ -105,6 +108,8 @@ class _Pipe:
                 self.dst.sendall(data)
         except OSError:
             pass
+        while self.proxy.frozen and not self.proxy.closed:
+            time.sleep(0.05)   # a black hole passes on no close either; reset() ends these connections
         for s in (self.src, self.dst):
             try:
                 s.shutdown(socket.SHUT_RDWR)
