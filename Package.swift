@@ -86,7 +86,9 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
+            ],
+            // The first-party web SDK, served at sources.http.sdk_path (WebSDKAsset).
+            resources: [.embedInCode("WebSDK/sdk.js")]
         ),
         .executableTarget(
             name: "eventd",

@@ -17,7 +17,7 @@
 set -euo pipefail
 variant=${1:?before|after}; shift
 base=${EVENTD_BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:54329/postgres}
-db=eventd_rollup_bench_$variant
+db=eventd_rollup_bench_$variant${EVENTD_BENCH_SUFFIX:-}  # suffix: keep an earlier run's database
 url=${base%/*}/$db
 root=$(cd "$(dirname "$0")/../.." && pwd)
 psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }

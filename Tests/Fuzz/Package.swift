@@ -4,7 +4,7 @@
 //
 //   EventdCore       → Sources/EventdCore (whole module: JSON scanner/validator, framing, COPY rows)
 //   EventdConfig     → Sources/EventdDaemon/Config (the TOML config loader: Foundation + TOMLKit only)
-//   FuzzHTTPBody     → the four HTTP body decoders of Sources/EventdDaemon/Sources/HTTP (internal types,
+//   FuzzHTTPBody     → the four HTTP body decoders of Sources/EventdDaemon/Sources/HTTP and Protocols/Segment (internal types,
 //                      so the fuzz entry point is compiled into the same module)
 //
 // Built with `swift build -c release --sanitize=fuzzer --sanitize=address` (run.sh does it): SwiftPM then links

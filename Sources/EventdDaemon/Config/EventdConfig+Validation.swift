@@ -79,6 +79,13 @@ extension EventdConfig {
             try require(IPNetwork(proxy) != nil, "sources.http.trusted_proxies[\(index)]",
                         "'\(proxy)' is not an IP address or CIDR such as \"10.0.0.0/8\" or \"::1/128\"")
         }
+        for (index, prefix) in http.pathPrefixes.enumerated() {
+            try require(prefix.hasPrefix("/") && prefix.count > 1 && !prefix.contains(where: { $0 == "?" || $0 == "#" || $0.isWhitespace }),
+                        "sources.http.path_prefixes[\(index)]", "'\(prefix)' is not a path such as \"/collect\"")
+        }
+        try require(http.sdkPath.isEmpty || (http.sdkPath.hasPrefix("/") && http.sdkPath.count > 1
+                        && !http.sdkPath.contains(where: { $0 == "?" || $0 == "#" || $0.isWhitespace })),
+                    "sources.http.sdk_path", "'\(http.sdkPath)' is not a path such as \"/sdk.js\" (or \"\" for none)")
         var names = Set<String>(), secrets = Set<String>()
         for (index, writeKey) in http.writeKeys.enumerated() {
             let path = "sources.http.write_keys[\(index)]"

@@ -63,7 +63,7 @@ public final class ImportRunner {
         let inputs = try paths.map { path throws(ImportInput.Failure) in try ImportInput(path: path) }
         let total = inputs.allSatisfy { $0.sizeOnDisk != nil } ? inputs.reduce(0) { $0 + ($1.sizeOnDisk ?? 0) } : nil
         var readBefore = 0
-        var batch = pool.take()
+        let batch = pool.take()
         func report(_ file: String, _ read: Int) {
             progress(ImportProgress(file: file, bytesRead: readBefore + read, bytesTotal: total, events: summary.accepted,
                                     refused: summary.refused, committed: summary.inserted + summary.duplicates,

@@ -16,7 +16,6 @@ struct HTTPBrowserTests {
 
     @Test(.enabled(if: chromium != nil, "chromium is not installed (apt-get install chromium); .ci/run installs it"))
     func chromiumBeaconsLandSameOriginAndCrossOrigin() async throws {
-        let chromium = try #require(Self.chromium)
         let database = try TestDatabase.create()
         defer { database.drop() }
         let pages = try PageServer()
@@ -55,27 +54,12 @@ struct HTTPBrowserTests {
             return settings
         }
 
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("eventd-chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
-        browser.arguments = ["--kill-after=5", "45", chromium,
-                             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                             "--disable-extensions", "--disable-default-apps", "--metrics-recording-only",
-                             "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
-                             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                             "--user-data-dir=\(profile.path)", "--remote-debugging-port=0",
-                             "\(pageOrigin)/cross.html"]
-        browser.standardOutput = FileHandle.nullDevice
-        browser.standardError = FileHandle.nullDevice
-        try browser.run()
-        defer {
-            // `timeout` leads its own process group (Chromium and its helpers): end the whole group.
-            if browser.isRunning { kill(-browser.processIdentifier, SIGKILL) }
-            browser.waitUntilExit()
+        try await Self.withChromium(url: "\(pageOrigin)/cross.html") {
+            try await check(database: database, pageOrigin: pageOrigin, collectorOrigin: collectorOrigin, daemon: daemon)
         }
+    }
 
+    private func check(database: TestDatabase, pageOrigin: String, collectorOrigin: String, daemon: HTTPTestDaemon) async throws {
         let landed = try await database.waitForCount(
             "SELECT count(*) FROM analytics.events WHERE anonymous_id = 'chromium'", toReach: 4, timeout: .seconds(30))
         #expect(landed == 4, "beacons from Chromium in PostgreSQL")
@@ -93,5 +77,34 @@ struct HTTPBrowserTests {
             $0.label == "eventd_http_responses_total" && $0.dimensions.contains { $0 == ("status", "204") } && $0.totalValue == 5
         })
         try await daemon.stop()
+    }
+}
+
+extension HTTPBrowserTests {
+    /// Runs headless Chromium on `url` while `body` runs, then ends it (and every helper process).
+    /// Confined to loopback (`--host-resolver-rules` maps every other host name to nothing), with a
+    /// fresh profile, and killed after 60 s whatever happens.
+    static func withChromium(url: String, _ body: () async throws -> Void) async throws {
+        let chromium = try #require(chromium)
+        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("eventd-chromium-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: profile) }
+        let browser = Process()
+        browser.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+        browser.arguments = ["--kill-after=5", "60", chromium,
+                             "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                             "--disable-extensions", "--disable-default-apps", "--metrics-recording-only",
+                             "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
+                             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                             "--user-data-dir=\(profile.path)", "--remote-debugging-port=0", url]
+        browser.standardOutput = FileHandle.nullDevice
+        browser.standardError = FileHandle.nullDevice
+        try browser.run()
+        defer {
+            // `timeout` leads its own process group (Chromium and its helpers): end the whole group.
+            if browser.isRunning { kill(-browser.processIdentifier, SIGKILL) }
+            browser.waitUntilExit()
+        }
+        try await body()
     }
 }

@@ -4,18 +4,25 @@ import NIOConcurrencyHelpers
 import Glibc
 #endif
 
-/// A tiny HTTP server on 127.0.0.1 that answers every GET with one HTML page (and 404 for
-/// /favicon.ico): a second origin for the browser test. One connection at a time, on its own
-/// thread, until `stop()`.
+/// A tiny HTTP server on 127.0.0.1 that answers a GET with the file set for its path (`files`),
+/// else with one HTML page (and 404 for /favicon.ico): a second origin for the browser tests. One
+/// connection at a time, on its own thread, until `stop()`.
 final class PageServer: @unchecked Sendable {
     let port: Int
     private let fd: Int32
     private let html = NIOLockedValueBox("")
+    private let paths = NIOLockedValueBox([String: (contentType: String, body: String)]())
     private let thread: Thread
 
     var page: String {
         get { html.withLockedValue { $0 } }
         set { html.withLockedValue { $0 = newValue } }
+    }
+
+    /// Bodies by path (without the query), with their content type.
+    var files: [String: (contentType: String, body: String)] {
+        get { paths.withLockedValue { $0 } }
+        set { paths.withLockedValue { $0 = newValue } }
     }
 
     init() throws {
@@ -29,6 +36,7 @@ final class PageServer: @unchecked Sendable {
         self.fd = fd
         self.port = port
         let html = self.html
+        let paths = self.paths
         thread = Thread {
             while true {
                 let client = accept(fd, nil, nil)
@@ -42,10 +50,13 @@ final class PageServer: @unchecked Sendable {
                     if n <= 0 { break }
                     request.append(contentsOf: chunk[..<n])
                 }
-                let line = String(decoding: request.prefix(200), as: UTF8.self)
-                let body = line.hasPrefix("GET /favicon") ? "" : html.withLockedValue { $0 }
+                let line = String(decoding: request.prefix(2_000), as: UTF8.self)
+                let target = line.split(separator: " ").dropFirst().first.map { String($0.prefix { $0 != "?" }) } ?? "/"
+                let file = paths.withLockedValue { $0[target] }
+                let body = file?.body ?? (line.hasPrefix("GET /favicon") ? "" : html.withLockedValue { $0 })
                 let status = body.isEmpty ? "404 Not Found" : "200 OK"
-                let response = "HTTP/1.1 \(status)\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
+                let type = file?.contentType ?? "text/html; charset=utf-8"
+                let response = "HTTP/1.1 \(status)\r\nContent-Type: \(type)\r\nContent-Length: \(body.utf8.count)\r\n"
                     + "Connection: close\r\n\r\n" + body
                 _ = Array(response.utf8).withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 close(client)

@@ -23,6 +23,8 @@ enum ConfigSchema {
         .init("sources.http.request_timeout", \.sources.http.requestTimeout, .duration),
         .init("sources.http.max_connections", \.sources.http.maxConnections, .count),
         .init("sources.http.trusted_proxies", \.sources.http.trustedProxies, .stringList),
+        .init("sources.http.path_prefixes", \.sources.http.pathPrefixes, .stringList),
+        .init("sources.http.sdk_path", \.sources.http.sdkPath, .string),
         .init("sources.http.require_write_key", \.sources.http.requireWriteKey, .bool),
         .init("sources.http.drop_bots", \.sources.http.dropBots, .bool),
         .init("sources.http.reuse_port", \.sources.http.reusePort, .bool),

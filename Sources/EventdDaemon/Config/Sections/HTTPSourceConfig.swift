@@ -26,6 +26,14 @@ public struct HTTPSourceConfig: Sendable, Equatable {
     /// Refuse requests without a known write key with HTTP 401 (`require_write_key`, default true). Turn off
     /// only on a private network where every sender is trusted.
     public var requireWriteKey: Bool = true
+    /// First-party path prefixes (`path_prefixes`, default `[]`), e.g. `["/collect"]`: every protocol's routes are
+    /// also served under `<prefix>/<protocol>/…` (`/collect/posthog/batch/`, `/collect/segment/v1/batch`), because
+    /// ad blockers list the vendors' well-known paths. The well-known paths stay served.
+    public var pathPrefixes: [String] = []
+    /// Where the first-party web SDK is served (`sdk_path`, default `"/sdk.js"`; also under every path prefix):
+    /// `<script defer src="https://collect.example.com/sdk.js" data-key="pk_…"></script>`. Empty turns it off.
+    /// See docs/web-sdk.md.
+    public var sdkPath: String = "/sdk.js"
     /// Per-key and per-IP rate limits (`[sources.http.rate_limit]`).
     public var rateLimit: RateLimitConfig = RateLimitConfig()
     /// Discard, instead of storing, events sent by well-known bots and crawlers, judged by `User-Agent`

@@ -2,8 +2,9 @@ import EventdCore
 import NIOCore
 import NIOHTTP1
 
-/// The HTTP source's protocol logic, with no I/O: routing, write keys, CORS, size and encoding
-/// limits, rate limits and body formats. The channel handler asks it what to do when a request
+/// The HTTP source's request logic, with no I/O: routing (to the protocol serving the path, see
+/// `ProtocolRegistry`), write keys, CORS, size and encoding limits, rate limits and body formats.
+/// What varies by vendor — reading the body, rendering the answer — is the protocol's. The channel handler asks it what to do when a request
 /// head arrives (`head(…)`) and when its body is complete (`body(…)`), and carries out the answer.
 ///
 /// Shared by every connection (it is immutable apart from the rate limiter, which locks).
@@ -16,6 +17,10 @@ struct HTTPCollector: Sendable {
     /// Shared with the pipeline; a config reload replaces it.
     let liveLimits: LiveValue<IngestLimits>
     let anonymizeIP: Bool
+    /// The protocols served, and where.
+    let registry: ProtocolRegistry
+    /// Paths the web SDK is served at (`sdk_path`, and under each path prefix); empty when off.
+    let sdkPaths: Set<String>
 
     init(settings: HTTPSource.Settings, limits: LiveValue<IngestLimits>, anonymizeIP: Bool) {
         self.settings = settings
@@ -27,6 +32,8 @@ struct HTTPCollector: Sendable {
         resolver = ClientAddressResolver(trustedProxies: settings.trustedProxies)
         self.liveLimits = limits
         self.anonymizeIP = anonymizeIP
+        registry = ProtocolRegistry.standard.servingPrefixes(settings.pathPrefixes)
+        sdkPaths = settings.sdkPath.isEmpty ? [] : Set([settings.sdkPath] + settings.pathPrefixes.map { $0 + settings.sdkPath })
     }
 
     var limits: IngestLimits { liveLimits.value }
@@ -66,8 +73,16 @@ struct HTTPCollector: Sendable {
         if let page = settings.testOnly_pages[String(path)], head.method == .GET {
             return .reply(HTTPReply(status: .ok, body: Array(page.utf8), contentType: "text/html; charset=utf-8"))
         }
-        guard let route = HTTPRoute.match(path: path) else {
+        if sdkPaths.contains(String(path)), head.method == .GET || head.method == .HEAD {
+            return .reply(WebSDKAsset.shared.reply(to: head))
+        }
+        let served = registry.match(path: path)
+        guard let adapter = served.first?.adapter else {
             return refuse(.failure(.notFound, .notFound, "Nothing is served at \(path); try POST /v1/batch."))
+        }
+        // Refusals from here on are told in the path's protocol's own terms.
+        func refuse(_ refusal: RequestRefusal, cors: HTTPHeaders = HTTPHeaders()) -> HeadDecision {
+            refuse(adapter.refusal(refusal), cors: cors)
         }
 
         // Key named in the head (Basic, Bearer, X-Write-Key or ?writeKey=).
@@ -77,10 +92,13 @@ struct HTTPCollector: Sendable {
         if head.method == .OPTIONS {
             return .reply(preflight(head, origin: origin, key: key, vary: vary, hasBody: hasBody))
         }
-        guard head.method == route.method else {
-            var reply = HTTPReply.failure(.methodNotAllowed, .methodNotAllowed,
-                                          "\(path) accepts \(route.method.rawValue) and OPTIONS.")
-            reply.headers.add(name: "Allow", value: "\(route.method.rawValue), OPTIONS")
+        let candidates = served.filter { $0.route.methods.contains(head.method) }
+        guard !candidates.isEmpty else {
+            var methods: [String] = []
+            for entry in served { for m in entry.route.methods where !methods.contains(m.rawValue) { methods.append(m.rawValue) } }
+            let accepted = methods.joined(separator: ", ")
+            var reply = adapter.refusal(RequestRefusal(.methodNotAllowed, .methodNotAllowed, "\(path) accepts \(accepted) and OPTIONS."))
+            reply.headers.add(name: "Allow", value: "\(accepted), OPTIONS")
             return refuse(reply)
         }
         var corsHeaders = HTTPHeaders()
@@ -88,14 +106,14 @@ struct HTTPCollector: Sendable {
             CORSPolicy.allowHeaders(origin: origin, into: &corsHeaders)
         }
         if presented != nil, key == nil {
-            return refuse(.failure(.unauthorized, .invalidWriteKey, "The write key is not known."), cors: corsHeaders)
+            return refuse(RequestRefusal(.unauthorized, .invalidWriteKey, "The write key is not known."), cors: corsHeaders)
         }
         if let key, let refusal = WriteKeyCredentials.secretKeyInURLRefusal(key, head.headers, query: query) {
             return refuse(refusal, cors: corsHeaders)
         }
         if let key, let origin, key.kind == .public, !cors.allows(origin: origin, key: key) {
-            return refuse(.failure(.forbidden, .originNotAllowed,
-                                   "The write key '\(key.name)' may not be used from \(origin)."))
+            return refuse(RequestRefusal(.forbidden, .originNotAllowed,
+                                         "The write key '\(key.name)' may not be used from \(origin)."))
         }
 
         var encoding: BodyInflater.Encoding?
@@ -104,26 +122,26 @@ struct HTTPCollector: Sendable {
         case "gzip", "x-gzip": encoding = .gzip
         case "deflate": encoding = .deflate
         case let other?:
-            return refuse(.failure(.unsupportedMediaType, .unsupportedMediaType,
-                                   "Content-Encoding '\(other)' is not supported; use gzip or deflate."), cors: corsHeaders)
+            return refuse(RequestRefusal(.unsupportedMediaType, .unsupportedMediaType,
+                                         "Content-Encoding '\(other)' is not supported; use gzip or deflate."), cors: corsHeaders)
         }
         var format = HTTPRequestPlan.BodyFormat.json
-        if route.method == .POST {
+        if head.method == .POST {
             let mediaType = head.headers.first(name: "content-type")?
                 .split(separator: ";", maxSplits: 1).first?.trimmingSpaces.lowercased() ?? ""
             switch mediaType {
             case "", "application/json", "text/plain", "application/x-json", "text/json": format = .json
             case "application/x-www-form-urlencoded": format = .form
             default:
-                return refuse(.failure(.unsupportedMediaType, .unsupportedMediaType,
-                                       "Content-Type '\(mediaType)' is not accepted; send JSON as application/json or text/plain."),
+                return refuse(RequestRefusal(.unsupportedMediaType, .unsupportedMediaType,
+                                             "Content-Type '\(mediaType)' is not accepted; send JSON as application/json or text/plain."),
                               cors: corsHeaders)
             }
         }
         if let length = head.headers.first(name: "content-length").flatMap({ Int($0.trimmingSpaces) }),
            length > settings.maxBodyBytes {
-            return refuse(.failure(.payloadTooLarge, .bodyTooLarge,
-                                   "The body is \(length) bytes; the limit is \(settings.maxBodyBytes)."), cors: corsHeaders)
+            return refuse(RequestRefusal(.payloadTooLarge, .bodyTooLarge,
+                                         "The body is \(length) bytes; the limit is \(settings.maxBodyBytes)."), cors: corsHeaders)
         }
 
         let client = resolver.resolve(peer: peer, headers: head.headers)
@@ -132,31 +150,19 @@ struct HTTPCollector: Sendable {
             return refuse(Self.rateLimited(retryAfter: retryAfter, scope: scope), cors: corsHeaders)
         }
 
-        var pixelData: [UInt8]?
-        if case .pixel = route {
-            guard let query, let data = URLEncoding.value(named: "data", in: Array(query.utf8)), !data.isEmpty,
-                  let json = Self.jsonOrBase64(data) else {
-                return refuse(.failure(.badRequest, .malformedRequest,
-                                       "A pixel needs ?data= holding base64-encoded JSON."), cors: corsHeaders)
-            }
-            pixelData = json
-        }
-
-        let delivery: HTTPRequestPlan.Delivery
-        switch route {
-        case .pixel: delivery = .pixel
-        case .beacon: delivery = .beacon
-        case .batch, .single:
-            let beaconFlag = query.flatMap { URLEncoding.value(named: "beacon", in: Array($0.utf8)) }
-            delivery = beaconFlag.map { $0 != Array("0".utf8) && $0 != Array("false".utf8) } == true ? .beacon : .durable
+        let queryBytes = query.map { Array($0.utf8) } ?? []
+        var delivery = candidates[0].route.delivery
+        if delivery == .durable, let flag = URLEncoding.value(named: "beacon", in: queryBytes) {
+            if flag != Array("0".utf8) && flag != Array("false".utf8) { delivery = .beacon }
         }
         var replyHeaders = vary
         replyHeaders.add(contentsOf: corsHeaders)
         return .read(HTTPRequestPlan(
-            route: route, delivery: delivery, format: format, encoding: encoding, key: key, origin: origin,
+            candidates: candidates, method: head.method, query: queryBytes, delivery: delivery, format: format,
+            encoding: encoding, key: key, origin: origin,
             client: client, userAgent: head.headers.first(name: "user-agent"),
             country: client.viaTrustedProxy ? Self.country(head.headers) : nil,
-            pixelData: pixelData, maxBodyBytes: settings.maxBodyBytes,
+            headers: head.headers, maxBodyBytes: settings.maxBodyBytes,
             expectsContinue: head.headers.first(name: "expect")?.lowercased() == "100-continue",
             replyHeaders: replyHeaders))
     }
@@ -181,59 +187,60 @@ struct HTTPCollector: Sendable {
 
     /// Decides what to do with the complete (decompressed) body of a request planned by `head`.
     func body(_ plan: HTTPRequestPlan, body: UnsafeRawBufferPointer, now: NIODeadline, receivedAt: Int64) -> BodyDecision {
-        func refuse(_ reply: HTTPReply) -> BodyDecision {
-            var reply = reply
-            reply.headers.add(contentsOf: plan.replyHeaders)
+        // The protocol reads the body; on a path two protocols share, the first that recognises it.
+        var request = ProtocolRequest(
+            route: plan.primary.route, method: plan.method, query: plan.query, body: body, isForm: plan.format == .form,
+            headers: plan.headers, receivedAt: receivedAt, maxBodyBytes: plan.maxBodyBytes, maxDepth: limits.maxDepth,
+            othersMayClaim: false)
+        var chosen = plan.primary
+        var events: ProtocolEvents?
+        for (position, entry) in plan.candidates.enumerated() {
+            request.route = entry.route
+            request.othersMayClaim = position < plan.candidates.count - 1
+            chosen = entry
+            switch entry.adapter.payload(request) {
+            case .notRecognised: continue
+            case .refused(let refusal):
+                var reply = entry.adapter.refusal(refusal)
+                reply.headers.add(contentsOf: plan.replyHeaders)
+                return .reply(reply)
+            case .events(let read): events = read
+            }
+            break
+        }
+        let adapter = chosen.adapter
+        func refuse(_ refusal: RequestRefusal, headers: HTTPHeaders? = nil) -> BodyDecision {
+            var reply = adapter.refusal(refusal)
+            reply.headers.add(contentsOf: headers ?? plan.replyHeaders)
             return .reply(reply)
         }
-        var text: [UInt8]?
-        var formKey: [UInt8]?
-        if let data = plan.pixelData {
-            text = data
-        } else if plan.format == .form, !Self.startsLikeJSON(body) {
-            // (`curl -d` labels a JSON body form-encoded; a body that starts like JSON is taken as JSON.)
-            guard let data = URLEncoding.value(named: "data", in: body).flatMap(Self.jsonOrBase64) else {
-                return refuse(.failure(.badRequest, .malformedRequest,
-                                       "A form-encoded body needs a 'data' field holding the JSON (plain or base64)."))
-            }
-            text = data
-            formKey = URLEncoding.value(named: "writeKey", in: body)
+        guard let events else {
+            return refuse(RequestRefusal(.badRequest, .malformedRequest, "The body is not a request this path serves."))
         }
 
         var key = plan.key
         var replyHeaders = plan.replyHeaders
-        if key == nil {
-            let bodyKey = formKey ?? (text.map { $0.withUnsafeBytes(BodyWriteKey.find) } ?? BodyWriteKey.find(in: body))
-            if let bodyKey {
-                guard let match = keys.match(bodyKey) else {
-                    return refuse(.failure(.unauthorized, .invalidWriteKey, "The write key is not known."))
-                }
-                if let origin = plan.origin, match.kind == .public, !cors.allows(origin: origin, key: match) {
-                    var reply = HTTPReply.failure(.forbidden, .originNotAllowed,
-                                                  "The write key '\(match.name)' may not be used from \(origin).")
-                    reply.headers.add(contentsOf: HTTPHeaders(plan.replyHeaders.filter { !$0.name.lowercased().hasPrefix("access-control-") }))
-                    return .reply(reply)
-                }
-                if match.kind == .secret {
-                    replyHeaders = HTTPHeaders(replyHeaders.filter { !$0.name.lowercased().hasPrefix("access-control-") })
-                }
-                key = match
-                if case .limited(let retryAfter, let scope) = limiter.check(
-                    key: match.index, client: plan.client.address, limitByIP: match.kind != .secret, now: now) {
-                    var reply = Self.rateLimited(retryAfter: retryAfter, scope: scope)
-                    reply.headers.add(contentsOf: replyHeaders)
-                    return .reply(reply)
-                }
+        if key == nil, let bodyKey = events.writeKey, !events.writeKeyIsCandidate || keys.match(bodyKey) != nil {
+            guard let match = keys.match(bodyKey) else {
+                return refuse(RequestRefusal(.unauthorized, .invalidWriteKey, "The write key is not known."))
+            }
+            if let origin = plan.origin, match.kind == .public, !cors.allows(origin: origin, key: match) {
+                return refuse(RequestRefusal(.forbidden, .originNotAllowed,
+                                             "The write key '\(match.name)' may not be used from \(origin)."),
+                              headers: HTTPHeaders(plan.replyHeaders.filter { !$0.name.lowercased().hasPrefix("access-control-") }))
+            }
+            if match.kind == .secret {
+                replyHeaders = HTTPHeaders(replyHeaders.filter { !$0.name.lowercased().hasPrefix("access-control-") })
+            }
+            key = match
+            if case .limited(let retryAfter, let scope) = limiter.check(
+                key: match.index, client: plan.client.address, limitByIP: match.kind != .secret, now: now) {
+                return refuse(Self.rateLimited(retryAfter: retryAfter, scope: scope), headers: replyHeaders)
             }
         }
         if key == nil, settings.requireWriteKey {
-            return refuse(.failure(.unauthorized, .missingWriteKey,
-                                   "A write key is required: HTTP Basic user, X-Write-Key header, or writeKey in the body."))
-        }
-
-        if let type = plan.impliedType {
-            let source = text ?? Array(body)
-            text = Self.injectingType(type, into: source)
+            return refuse(RequestRefusal(.unauthorized, .missingWriteKey,
+                                         "A write key is required: HTTP Basic user, X-Write-Key header, or writeKey in the body."))
         }
 
         let isBot = plan.userAgent.map { UserAgentClassifier.classify($0).isBot } ?? false
@@ -242,10 +249,11 @@ struct HTTPCollector: Sendable {
             anonymiseSourceAddress: anonymizeIP, sourceKey: key?.name, limits: limits,
             userAgent: plan.userAgent, country: plan.country)
         return .ingest(HTTPIngestWork(
-            text: text, context: context, delivery: plan.delivery, keyIndex: key?.index,
-            limitByIP: key?.kind != .secret,
+            text: events.text, context: context, delivery: plan.delivery, adapter: adapter,
+            replyContext: ProtocolReplyContext(route: chosen.route, delivery: plan.delivery, events: events),
+            keyIndex: key?.index, limitByIP: key?.kind != .secret,
             // Secret keys are servers relaying for their users: their own HTTP library says nothing about a bot.
-            dropAsBot: settings.dropBots && isBot && key?.kind != .secret,
+            dropAsBot: (settings.dropBots || events.dropsBots) && isBot && key?.kind != .secret,
             replyHeaders: replyHeaders))
     }
 
@@ -254,17 +262,15 @@ struct HTTPCollector: Sendable {
         guard case .limited(let retryAfter, let scope) = limiter.acquire(
             key: work.keyIndex, client: work.context.sourceAddress, limitByIP: work.limitByIP, events: events, now: now)
         else { return nil }
-        var reply = Self.rateLimited(retryAfter: retryAfter, scope: scope)
-        reply.headers.add(contentsOf: work.replyHeaders)
-        return reply
+        return work.refusal(Self.rateLimited(retryAfter: retryAfter, scope: scope))
     }
 
     // MARK: - Helpers
 
-    static func rateLimited(retryAfter: Int, scope: RateLimiter.Scope) -> HTTPReply {
-        .failure(.tooManyRequests, .rateLimited,
-                 "Too many events from this \(scope == .key ? "write key" : "address"); retry after \(retryAfter) s.",
-                 retryAfter: retryAfter)
+    static func rateLimited(retryAfter: Int, scope: RateLimiter.Scope) -> RequestRefusal {
+        RequestRefusal(.tooManyRequests, .rateLimited,
+                       "Too many events from this \(scope == .key ? "write key" : "address"); retry after \(retryAfter) s.",
+                       retryAfter: retryAfter)
     }
 
     /// `{"type":"<type>",` + the object's members: the route's type as the first member, so that a
@@ -290,18 +296,6 @@ struct HTTPCollector: Sendable {
         if !empty { out.append(0x2C) }
         out.append(contentsOf: text[(index + 1)...])
         return out
-    }
-
-    /// A JSON text as sent, or decoded from base64 (URL-safe or standard).
-    static func jsonOrBase64(_ value: [UInt8]) -> [UInt8]? {
-        guard let first = value.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return nil }
-        if first == 0x7B || first == 0x5B { return value }
-        return Base64Decoding.decode(value)
-    }
-
-    static func startsLikeJSON(_ body: UnsafeRawBufferPointer) -> Bool {
-        guard let first = body.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return false }
-        return first == 0x7B || first == 0x5B
     }
 
     /// A country a trusted CDN or proxy put in a header (2 letters), if any.

@@ -138,7 +138,7 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         case (.end, .reading(let plan, let body, let inflater, let finished)):
             connectionGuard.requestComplete()
             state = .responding
-            if inflater != nil, !finished, plan.pixelData == nil {
+            if inflater != nil, !finished, plan.method != .GET {
                 return refuseBody(.malformedEncoding, plan: plan, context: context, afterEnd: true)
             }
             finish(plan, body: body, context: context)
@@ -200,35 +200,32 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         if work.dropAsBot {
             metrics.droppedBot.increment(by: received)
             pool.recycle(batch)
-            return send(Self.fastAnswer(work), context: context)
+            return send(work.reply(Receipt(fate: .droppedBot, received: received, refusals: [])), context: context)
         }
         metrics.received.increment(by: received)
         metrics.accepted.increment(by: summary.accepted)
         if summary.sanitized > 0 { metrics.sanitized.increment(by: summary.sanitized) }
         for rejection in batch.decodeRejections { metrics.countRejected(rejection.reason) }
 
-        if var refused = HTTPOutcomeReply.afterDecode(accepted: summary.accepted, rejections: batch.decodeRejections) {
+        if summary.accepted == 0, !batch.decodeRejections.isEmpty {
             // Nothing of it can land: answer now. The refusals still go to analytics.rejected_events
             // when the ring has room; when it has not, they are counted as dropped.
+            let refused = work.reply(Receipt(fate: .refused, received: received, refusals: batch.decodeRejections))
             if !ring.tryPush(batch) {
                 metrics.droppedRingFull.increment(by: received)
                 pool.recycle(batch)
             }
-            refused.headers.add(contentsOf: work.replyHeaders)
             return send(refused, context: context)
         }
 
         switch work.delivery {
         case .durable:
             let rejections = batch.decodeRejections
-            let replyHeaders = work.replyHeaders
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
             batch.onCompletion { outcome, _ in
                 // On the loader thread: decide the answer here, write it on the connection's loop.
-                var answer = HTTPOutcomeReply.afterCommit(outcome, received: received, rejections: rejections)
-                answer.headers.add(contentsOf: replyHeaders)
-                let reply = answer  // a constant crosses to the event loop, not a captured var
+                let reply = work.reply(Receipt(outcome, received: received, refusals: rejections))
                 eventLoop.execute {
                     let (handler, context) = loopBound.value
                     handler.send(reply, context: context)
@@ -241,29 +238,16 @@ final class HTTPIngestHandler: ChannelInboundHandler {
             // connection and a page unload open for nothing. What the 204 promises is that eventd
             // has the events in its ring; the loader retries PostgreSQL until shutdown's deadline.
             guard ring.tryPush(batch) else { return refuseRingFull(batch, work: work, context: context) }
-            send(Self.fastAnswer(work), context: context)
+            send(work.reply(Receipt(fate: .queued, received: received, refusals: batch.decodeRejections)), context: context)
         }
     }
 
     private func refuseRingFull(_ batch: IngestBatch, work: HTTPIngestWork, context: ChannelHandlerContext) {
         metrics.droppedRingFull.increment(by: batch.received)
         pool.recycle(batch)  // also forgets the completion
-        var reply = HTTPReply.failure(.serviceUnavailable, .unavailable,
-                                      "eventd is saturated (its queue to PostgreSQL is full); retry shortly.",
-                                      retryAfter: HTTPOutcomeReply.retryAfterUnavailable)
-        reply.headers.add(contentsOf: work.replyHeaders)
-        send(reply, context: context)
-    }
-
-    private static func fastAnswer(_ work: HTTPIngestWork) -> HTTPReply {
-        var reply: HTTPReply
-        switch work.delivery {
-        case .durable: reply = .success
-        case .beacon: reply = .noContent
-        case .pixel: reply = .pixel
-        }
-        reply.headers.add(contentsOf: work.replyHeaders)
-        return reply
+        send(work.refusal(RequestRefusal(.serviceUnavailable, .unavailable,
+                                         "eventd is saturated (its queue to PostgreSQL is full); retry shortly.",
+                                         retryAfter: HTTPOutcomeReply.retryAfterUnavailable)), context: context)
     }
 
     // MARK: - Answers

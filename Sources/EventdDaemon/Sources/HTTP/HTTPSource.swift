@@ -36,6 +36,11 @@ public final class HTTPSource: Service, Sendable {
         /// Test-only: HTML pages served on `GET <path>`, so a browser test can load a page from the
         /// collector's own origin (same-origin beacons). Empty in production.
         public var testOnly_pages: [String: String] = [:]
+        /// First-party path prefixes: every protocol is also served under `<prefix>/<protocol name><path>`
+        /// (e.g. `/collect/posthog/batch/`), since ad blockers list the vendors' well-known paths.
+        public var pathPrefixes: [String] = []
+        /// Where the web SDK is served (and under each path prefix); empty: not served.
+        public var sdkPath: String = "/sdk.js"
 
         public init(host: String, port: Int) {
             self.host = host
@@ -56,6 +61,8 @@ public final class HTTPSource: Service, Sendable {
             rateLimit = config.rateLimit
             dropBots = config.dropBots
             reusePort = config.reusePort
+            pathPrefixes = config.pathPrefixes
+            sdkPath = config.sdkPath
             self.drainTimeout = drainTimeout
         }
     }

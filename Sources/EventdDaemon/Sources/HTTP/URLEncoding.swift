@@ -17,6 +17,18 @@ enum URLEncoding {
         return nil
     }
 
+    /// Every `name=value` pair of `text`, decoded, in order (as text; invalid UTF-8 becomes U+FFFD).
+    static func pairs(in text: some Collection<UInt8>) -> [(String, String)] {
+        var out: [(String, String)] = []
+        for pair in text.split(separator: UInt8(ascii: "&")) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
+            let name = String(decoding: decode(pair[pair.startIndex..<equals]), as: UTF8.self)
+            let value = equals == pair.endIndex ? "" : String(decoding: decode(pair[pair.index(after: equals)...]), as: UTF8.self)
+            if !name.isEmpty { out.append((name, value)) }
+        }
+        return out
+    }
+
     /// Percent-decodes `bytes`, turning `+` into a space. Malformed escapes are kept as written.
     static func decode(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []

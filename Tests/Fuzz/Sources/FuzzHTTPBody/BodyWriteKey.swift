@@ -1,1 +1,1 @@
-../../../../Sources/EventdDaemon/Sources/HTTP/BodyWriteKey.swift
+../../../../Sources/EventdDaemon/Protocols/Segment/BodyWriteKey.swift

@@ -1,6 +1,7 @@
 import NIOHTTP1
 
-/// Where a request goes, decided from its method and path alone.
+/// Segment's routes, parsed from a path (kept for tools and tests; the HTTP source routes by
+/// `SegmentProtocol.routes` through `ProtocolRegistry`).
 ///
 /// The API routes follow Segment's HTTP tracking API (`/v1/batch`, `/v1/track` …), plus the
 /// one-letter paths analytics.js uses (`/v1/t`, `/v1/p`, `/v1/b` …) so that an existing SDK works by

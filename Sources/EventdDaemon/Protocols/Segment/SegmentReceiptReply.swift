@@ -1,7 +1,7 @@
 import EventdCore
 import NIOHTTP1
 
-/// Turns what became of a request's events into what the sender is told (Segment semantics).
+/// Segment's rendering of a `Receipt`: what the sender is told (Segment semantics).
 ///
 /// - Everything landed: `200 {"success":true}`.
 /// - Some events were refused: still `200`, as Segment does (its SDKs retry non-2xx answers, and a
@@ -30,18 +30,18 @@ enum HTTPOutcomeReply {
 
     /// The reply once the loader has committed (or given up on) the request's batch.
     static func afterCommit(_ outcome: BatchOutcome, received: Int, rejections: [Rejection]) -> HTTPReply {
-        switch outcome {
-        case .failed(let reason):
+        afterCommit(Receipt(outcome, received: received, refusals: rejections))
+    }
+
+    /// The reply for a receipt of a committed, spooled or failed batch.
+    static func afterCommit(_ receipt: Receipt) -> HTTPReply {
+        if case .failed(let reason) = receipt.fate {
             return .failure(.serviceUnavailable, .unavailable, "Nothing was stored: \(reason). Resending is safe.",
                             retryAfter: retryAfterUnavailable)
-        case .spooled:
-            return afterCommit(.committed(refusedByDatabase: []), received: received, rejections: rejections)
-        case .committed(let refusedByDatabase):
-            let accepted = max(0, received - rejections.count - refusedByDatabase.count)
-            if rejections.isEmpty, refusedByDatabase.isEmpty { return .success }
-            return render(status: accepted > 0 ? .ok : .badRequest, accepted: accepted,
-                          rejections: rejections, refusedByDatabase: refusedByDatabase)
         }
+        if receipt.refusedCount == 0 { return .success }
+        return render(status: receipt.accepted > 0 ? .ok : .badRequest, accepted: receipt.accepted,
+                      rejections: receipt.refusals, refusedByDatabase: receipt.refusedByDatabase)
     }
 
     static func render(status: HTTPResponseStatus, accepted: Int, rejections: [Rejection],
@@ -51,36 +51,9 @@ enum HTTPOutcomeReply {
         json.number(accepted)
         json.raw(#","rejected":"#)
         json.number(rejections.count + refusedByDatabase.count)
-        json.raw(#","errors":["#)
-        var first = true
-        for rejection in rejections {
-            if !first { json.raw(",") }
-            first = false
-            json.raw("{")
-            if let index = rejection.index {
-                json.raw(#""index":"#)
-                json.number(index)
-                json.raw(",")
-            }
-            if let id = rejection.messageId {
-                json.raw(#""messageId":"#)
-                json.string(id)
-                json.raw(",")
-            }
-            json.raw(#""reason":"#)
-            json.string(rejection.reason.rawValue)
-            json.raw(#","detail":"#)
-            json.string(rejection.detail)
-            json.raw("}")
-        }
-        for message in refusedByDatabase {
-            if !first { json.raw(",") }
-            first = false
-            json.raw(#"{"reason":"rejected_by_database","detail":"#)
-            json.string(message)
-            json.raw("}")
-        }
-        json.raw("]}")
+        json.raw(#","errors":"#)
+        ReceiptJSON.appendRefusals(&json, rejections, refusedByDatabase: refusedByDatabase)
+        json.raw("}")
         return HTTPReply(status: status, body: json.bytes, contentType: "application/json")
     }
 }
