@@ -12,7 +12,7 @@ import Testing
 
     @Test func precedenceIsDefaultsThenFileThenEnvironmentThenFlags() throws {
         var config = try EventdConfig.load(tomlText: file, environment: ["EVENTD_LOADER_BATCH_ROWS": "2000"])
-        #expect(config.loader.retryMax == .seconds(10))  // default
+        #expect(config.loader.retryMax == .seconds(2))  // default
         #expect(config.loader.batchDelay == .seconds(1))  // file over default
         #expect(config.loader.batchRows == 2_000)  // environment over file
         config.loader.batchRows = 3_000  // a command-line flag, applied by the CLI after loading

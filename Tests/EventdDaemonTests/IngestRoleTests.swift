@@ -7,27 +7,31 @@ import Testing
 /// Issue #14, finding 9: `eventd serve` checks its login's privileges at start. An INSERT-only login
 /// is refused with one line that names what is missing; a login granted the roles of 010 loads events.
 @Suite(.serialized) struct IngestRoleTests {
-    /// A LOGIN role for the test (roles are cluster-wide: random name, dropped afterwards).
-    static func withLogin(_ database: TestDatabase, grants: String, _ body: (String) async throws -> Void) async throws {
-        let role = "eventd_test_login_\(UInt32.random(in: 0 ... .max))"
+    /// Runs `body` with the URL of the LOGIN role `role`, granted `grants` ($ROLE) in `database`.
+    ///
+    /// The roles are fixed names, created once per cluster and never dropped: roles are shared by
+    /// every database, and 010 grants TEMP to each existing role while it migrates a database, so a
+    /// test dropping its role would race with test databases migrating at the same time.
+    static func withLogin(_ role: String, _ database: TestDatabase, grants: String, _ body: (String) async throws -> Void) async throws {
         let admin = try database.connect()
         defer { admin.close() }
-        try admin.execute("CREATE ROLE \(role) LOGIN")
-        try admin.execute(grants.replacingOccurrences(of: "$ROLE", with: role))
-        do {
-            try await body(database.url.replacingOccurrences(of: "//postgres@", with: "//\(role)@"))
-        } catch {
-            try? admin.execute("DROP OWNED BY \(role); DROP ROLE \(role)")
-            throw error
+        if try admin.query("SELECT 1 AS present FROM pg_roles WHERE rolname = $1", [role]).first == nil {
+            do {
+                try admin.execute("CREATE ROLE \(role) LOGIN")
+            } catch {
+                // Created meanwhile by a concurrent run of this test.
+                try #require(try admin.query("SELECT 1 AS present FROM pg_roles WHERE rolname = $1", [role]).first != nil)
+            }
         }
-        try admin.execute("DROP OWNED BY \(role); DROP ROLE \(role)")
+        try admin.execute(grants.replacingOccurrences(of: "$ROLE", with: role))
+        try await body(database.url.replacingOccurrences(of: "//postgres@", with: "//\(role)@"))
     }
 
     @Test func insertOnlyLoginIsRefusedAtStartWithOneLine() async throws {
         let database = try TestDatabase.create()
         defer { database.drop() }
         try #require(database.url.contains("//postgres@"), "the test URL names the postgres login")
-        try await Self.withLogin(database, grants: """
+        try await Self.withLogin("eventd_test_insert_only", database, grants: """
             GRANT USAGE ON SCHEMA analytics, eventd TO $ROLE;
             GRANT INSERT ON analytics.events, analytics.rejected_events TO $ROLE
             """) { url in
@@ -45,7 +49,8 @@ import Testing
         let database = try TestDatabase.create()
         defer { database.drop() }
                 // BYPASSRLS is a role attribute, never inherited: the login carries it (docs/security.md).
-        try await Self.withLogin(database, grants: "ALTER ROLE $ROLE BYPASSRLS; GRANT eventd_ingest, eventd_rollup, eventd_maintenance TO $ROLE") { url in
+        try await Self.withLogin("eventd_test_ingest", database,
+                                 grants: "ALTER ROLE $ROLE BYPASSRLS; GRANT eventd_ingest, eventd_rollup, eventd_maintenance TO $ROLE") { url in
             let settings = DaemonSettings(config: RunningDaemon.testConfig(), databaseURL: url)
             try settings.checkDatabase()
             let daemon = try await RunningDaemon.start(database: TestDatabase.existing(url: url))

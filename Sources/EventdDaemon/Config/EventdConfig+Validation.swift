@@ -75,6 +75,7 @@ extension EventdConfig {
         try check(http.idleTimeout, positive: "sources.http.idle_timeout")
         try check(http.requestTimeout, positive: "sources.http.request_timeout")
         try check(http.maxConnections, atLeast: 1, "sources.http.max_connections")
+        try check(http.maxConnectionsPerIP, atLeast: 0, "sources.http.max_connections_per_ip")
         for (index, proxy) in http.trustedProxies.enumerated() {
             try require(IPNetwork(proxy) != nil, "sources.http.trusted_proxies[\(index)]",
                         "'\(proxy)' is not an IP address or CIDR such as \"10.0.0.0/8\" or \"::1/128\"")

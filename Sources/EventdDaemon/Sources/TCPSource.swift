@@ -61,6 +61,7 @@ public final class TCPSource: Service, Sendable {
         let pipeline = self.pipeline
         let connections = self.connections
         let logger = self.logger
+        let refusals = RefusedConnectionLog(anonymizeIP: pipeline.anonymizeIP)
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -72,9 +73,7 @@ public final class TCPSource: Service, Sendable {
             .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 65536, maximum: 1 << 20))
             .childChannelInitializer { channel in
                 guard connections.admit(channel, limit: settings.maxConnections) else {
-                    logger.warning("TCP connection refused: connection limit reached", metadata: [
-                        LogKey.peer: "\(channel.remoteAddress.map { "\($0)" } ?? "?")",
-                    ])
+                    refusals.refused(channel, "TCP connections refused: connection limit reached", logger: logger)
                     return channel.close()
                 }
                 return channel.eventLoop.makeCompletedFuture {

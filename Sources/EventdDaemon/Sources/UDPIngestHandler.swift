@@ -53,7 +53,7 @@ final class UDPIngestHandler: ChannelInboundHandler {
     private func noteRefused(_ count: Int, from peer: SocketAddress) {
         if let total = refusedLog.shouldLog(count: count, at: .now) {
             pipeline.logger.notice("refused UDP events; see analytics.rejected_events for reasons", metadata: [
-                LogKey.count: "\(total)", LogKey.peer: "\(peer)",
+                LogKey.count: "\(total)", LogKey.peer: "\(RefusedConnectionLog.peer(peer, anonymize: pipeline.anonymizeIP))",
             ])
         }
     }

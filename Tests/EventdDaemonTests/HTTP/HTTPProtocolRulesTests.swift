@@ -51,8 +51,6 @@ struct HTTPProtocolRulesTests {
 
     @Test func slowRequestsAndIdleConnectionsExpireOnTheirOwnClocks() {
         var deadlines = HTTPConnectionDeadlines(idleTimeout: .seconds(60), requestTimeout: .seconds(10), now: Self.t0)
-        #expect(deadlines.expired(now: Self.t0 + .seconds(59)) == nil)
-        #expect(deadlines.expired(now: Self.t0 + .seconds(60)) == .idle)
         deadlines.bytesArrived(now: Self.t0 + .seconds(1))
         deadlines.bytesArrived(now: Self.t0 + .seconds(9))  // trickling bytes do not restart the clock
         #expect(deadlines.expired(now: Self.t0 + .seconds(10)) == nil)
@@ -61,6 +59,19 @@ struct HTTPProtocolRulesTests {
         #expect(deadlines.deadline == nil, "no timer while the answer waits for the commit")
         deadlines.responseSent(now: Self.t0 + .seconds(30))
         #expect(deadlines.deadline == Self.t0 + .seconds(90))
+        #expect(deadlines.expired(now: Self.t0 + .seconds(89)) == nil)
+        #expect(deadlines.expired(now: Self.t0 + .seconds(90)) == .idle)
+    }
+
+    /// Issue #14, finding 8: a connection that never sends a request is closed after the request
+    /// timeout, not the (longer) keep-alive idle timeout, so idle sockets cannot hold every slot.
+    @Test func aConnectionWaitsForItsFirstRequestOnlyAsLongAsTheRequestTimeout() {
+        var deadlines = HTTPConnectionDeadlines(idleTimeout: .seconds(60), requestTimeout: .seconds(10), now: Self.t0)
+        deadlines.responseSent(now: Self.t0)  // what the guard does when the connection opens
+        #expect(deadlines.expired(now: Self.t0 + .seconds(9)) == nil)
+        #expect(deadlines.expired(now: Self.t0 + .seconds(10)) == .idle)
+        let short = HTTPConnectionDeadlines(idleTimeout: .seconds(2), requestTimeout: .seconds(10), now: Self.t0)
+        #expect(short.deadline == Self.t0 + .seconds(2), "a shorter idle timeout still wins")
     }
 
     @Test func forwardedAddressesAreReadFromTheRightAndOnlyBehindTrustedProxies() {

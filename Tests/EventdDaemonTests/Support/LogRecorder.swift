@@ -6,6 +6,7 @@ final class LogRecorder: Sendable {
     struct Line: Sendable {
         let level: Logger.Level
         let message: String
+        var metadata: [String: String] = [:]
     }
 
     private let lines = Mutex<[Line]>([])
@@ -35,7 +36,8 @@ final class LogRecorder: Sendable {
         }
 
         func log(event: LogEvent) {
-            recorder.append(Line(level: event.level, message: event.message.description))
+            recorder.append(Line(level: event.level, message: event.message.description,
+                                 metadata: (event.metadata ?? [:]).mapValues { "\($0)" }))
         }
     }
 }

@@ -22,6 +22,7 @@ enum ConfigSchema {
         .init("sources.http.idle_timeout", \.sources.http.idleTimeout, .duration),
         .init("sources.http.request_timeout", \.sources.http.requestTimeout, .duration),
         .init("sources.http.max_connections", \.sources.http.maxConnections, .count),
+        .init("sources.http.max_connections_per_ip", \.sources.http.maxConnectionsPerIP, .count),
         .init("sources.http.trusted_proxies", \.sources.http.trustedProxies, .stringList),
         .init("sources.http.path_prefixes", \.sources.http.pathPrefixes, .stringList),
         .init("sources.http.sdk_path", \.sources.http.sdkPath, .string),

@@ -9,7 +9,8 @@ public struct HTTPSourceConfig: Sendable, Equatable {
     /// Largest request head (request line plus headers), in bytes (`max_header_bytes`, default 16384).
     /// Larger heads get HTTP 431. Raise it only if a proxy adds very large headers.
     public var maxHeaderBytes: Int = 16_384
-    /// Close a keep-alive connection idle for this long (`idle_timeout`, default `60s`).
+    /// Close a keep-alive connection idle for this long (`idle_timeout`, default `60s`). A new
+    /// connection waits for its first request only up to `request_timeout`, if that is shorter.
     public var idleTimeout: Duration = .seconds(60)
     /// Longest time to receive one whole request (`request_timeout`, default `10s`); slower requests get
     /// HTTP 408. It stops slow clients from holding connections; raise it for senders on poor links.
@@ -17,6 +18,10 @@ public struct HTTPSourceConfig: Sendable, Equatable {
     /// Most connections served at once (`max_connections`, default 4096). Further connections are closed
     /// right after accept. Also bounded by the process's open-file limit.
     public var maxConnections: Int = 4_096
+    /// Most connections one client address may hold at once (`max_connections_per_ip`, default 256;
+    /// 0 = no per-address cap), so that one client cannot take every slot. Peers in `trusted_proxies`
+    /// are exempt: every client behind a proxy shares its address.
+    public var maxConnectionsPerIP: Int = 256
     /// Peers whose `X-Forwarded-For` is believed, as CIDRs or single addresses (`trusted_proxies`, default
     /// `[]`), e.g. `["127.0.0.1/32", "10.0.0.0/8"]`. Without it, behind a proxy every client has the proxy's IP
     /// and shares one per-IP rate limit.

@@ -3,6 +3,8 @@ import NIOCore
 /// The timing rules of one HTTP connection, as a plain state machine driven with explicit times.
 ///
 /// - Between requests a keep-alive connection may stay silent for `idleTimeout`, then it is closed.
+///   Before its first request, only for `min(idleTimeout, requestTimeout)`: a client that opens
+///   connections and sends nothing (to hold every slot until `idleTimeout`) loses them quickly.
 /// - From the first byte of a request to its last, at most `requestTimeout` may pass, however
 ///   steadily the bytes trickle in; then the sender gets `408` and the connection is closed. This
 ///   is what stops a slowloris client, which sends a header byte every few seconds precisely so
@@ -26,6 +28,8 @@ struct HTTPConnectionDeadlines {
     let idleTimeout: TimeAmount
     let requestTimeout: TimeAmount
     private(set) var phase: Phase
+    /// Whether a request has been answered: until then the shorter first-request wait applies.
+    private var answeredOne = false
 
     init(idleTimeout: TimeAmount, requestTimeout: TimeAmount, now: NIODeadline) {
         self.idleTimeout = idleTimeout
@@ -46,12 +50,15 @@ struct HTTPConnectionDeadlines {
     mutating func requestComplete() { phase = .responding }
 
     /// The answer has been written; the connection is idle again.
-    mutating func responseSent(now: NIODeadline) { phase = .idle(since: now) }
+    mutating func responseSent(now: NIODeadline) {
+        if case .responding = phase { answeredOne = true }
+        phase = .idle(since: now)
+    }
 
     /// When the next check is due, or nil while responding.
     var deadline: NIODeadline? {
         switch phase {
-        case .idle(let since): since + idleTimeout
+        case .idle(let since): since + (answeredOne ? idleTimeout : min(idleTimeout, requestTimeout))
         case .receiving(let since): since + requestTimeout
         case .responding: nil
         }

@@ -22,6 +22,9 @@ public final class HTTPSource: Service, Sendable {
         public var idleTimeout: Duration = .seconds(60)
         public var requestTimeout: Duration = .seconds(10)
         public var maxConnections: Int = 4_096
+        /// Most connections one client address holds at once; 0 = no per-address cap. Trusted proxies
+        /// are exempt (every client behind them shares their address).
+        public var maxConnectionsPerIP: Int = 256
         public var trustedProxies: [IPNetwork] = []
         public var writeKeys: [WriteKey] = []
         public var requireWriteKey: Bool = true
@@ -55,6 +58,7 @@ public final class HTTPSource: Service, Sendable {
             idleTimeout = config.idleTimeout
             requestTimeout = config.requestTimeout
             maxConnections = config.maxConnections
+            maxConnectionsPerIP = config.maxConnectionsPerIP
             trustedProxies = config.trustedProxyNetworks
             writeKeys = config.writeKeys
             requireWriteKey = config.requireWriteKey
@@ -102,16 +106,26 @@ public final class HTTPSource: Service, Sendable {
         let pipeline = self.pipeline
         let connections = self.connections
         let logger = self.logger
+        let refusals = RefusedConnectionLog(anonymizeIP: pipeline.anonymizeIP)
+        let proxies = settings.trustedProxies
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { channel in
-                guard connections.admit(channel, limit: settings.maxConnections) else {
-                    logger.warning("HTTP connection refused: connection limit reached", metadata: [
-                        LogKey.peer: "\(channel.remoteAddress.map { "\($0)" } ?? "?")",
-                    ])
+                let peerBytes = channel.remoteAddress.flatMap(ClientAddressResolver.bytes(of:))
+                let viaProxy = peerBytes.map { bytes in proxies.contains { $0.contains(bytes) } } ?? false
+                let counted = viaProxy ? nil : channel.remoteAddress.flatMap(SourceAddress.init(socketAddress:))
+                switch connections.admit(channel, limit: settings.maxConnections, peer: counted,
+                                         perPeerLimit: settings.maxConnectionsPerIP) {
+                case .admitted: break
+                case .full:
+                    refusals.refused(channel, "HTTP connections refused: connection limit reached", logger: logger)
+                    pipeline.metrics.httpConnectionsRefused.increment()
+                    return channel.close()
+                case .peerFull:
+                    refusals.refused(channel, "HTTP connections refused: per-address connection limit reached", logger: logger)
                     pipeline.metrics.httpConnectionsRefused.increment()
                     return channel.close()
                 }
