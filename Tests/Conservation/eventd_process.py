@@ -46,6 +46,13 @@ level = "notice"
 {extra}
 """)
 
+    def set_database_url(self, url):
+        with open(self.config) as f:
+            lines = f.read().splitlines()
+        lines = [f'url = "{url}"' if line.startswith("url = ") else line for line in lines]
+        with open(self.config, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
     def start(self, timeout=60):
         log = open(self.log_path, "a")
         log.write(f"\n=== conservation: start #{self.starts + 1} at {time.strftime('%H:%M:%S')} ===\n")

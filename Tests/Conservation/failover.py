@@ -24,8 +24,8 @@ from lagproxy import LagProxy
 LAG = 0.02
 
 
-def failover(ctx, faults, synchronous):
-    name = "failover-sync" if synchronous else "failover-async"
+def failover(ctx, faults, synchronous, blackhole=False):
+    name = "failover-blackhole" if blackhole else ("failover-sync" if synchronous else "failover-async")
     # A slower send rate than elsewhere: every rebuild copies the whole database, and it grows.
     with Run(ctx, name, spool={"divert_after": "1s"}, clusters=2, interval=0.1,
              database_url=lambda cs: "postgresql://postgres@" + ",".join(c.host for c in cs)
@@ -36,6 +36,12 @@ def failover(ctx, faults, synchronous):
             if LAG > 0:
                 proxies.append(LagProxy(cluster.port, LAG))
                 cluster.replication_port = proxies[-1].port
+        front = {}
+        if blackhole:   # eventd reaches each server through a proxy that can turn into a black hole
+            front = {c.port: LagProxy(c.port, 0) for c in run.clusters}
+            proxies.extend(front.values())
+            run.eventd.set_database_url("postgresql://postgres@" + ",".join(
+                f"127.0.0.1:{p.port}" for p in front.values()) + "/postgres?target_session_attrs=read-write")
         run.on_exit(lambda: [p.close() for p in proxies])
         standby.base_backup_from(primary)
         standby.start()
@@ -44,16 +50,22 @@ def failover(ctx, faults, synchronous):
         resumed, promote_s, alone_s = [], [], []
         for _ in range(faults):
             run.pause(1.5, 2.5)
+            if blackhole:
+                front[primary.port].freeze()
             killed = primary.kill9()
             run.faults += 1
             standby.promote()
             primary, standby = standby, primary
             promote_s.append(round(time.monotonic() - killed, 2))
+            if blackhole:   # the dead machine stays silent until writes resume elsewhere (or 30 s)
+                resumed.append(wait_committed_ack(run, killed, timeout=30))
+                front[standby.port].reset()
             standby.base_backup_from(primary)
             standby.start()
             require_standby(primary, synchronous)
             alone_s.append(round(time.monotonic() - killed, 2))
-            resumed.append(wait_committed_ack(run, killed))
+            if not blackhole:
+                resumed.append(wait_committed_ack(run, killed))
         run.pause(1.0)
         result = run.finish(primary=primary)
         judge_resumption(result, resumed, gate=synchronous)

@@ -44,6 +44,7 @@ SCENARIOS = {
 # By hand only (`run.py failover-autoctl`): needs pg_autoctl, and takes a few minutes.
 EXTRA_SCENARIOS = {
     "failover-autoctl": autofailover.autofailover,
+    "failover-blackhole": lambda ctx, n: failover.failover(ctx, n, synchronous=True, blackhole=True),
 }
 
 COLUMNS = ["sent", "acked", "refused", "indeterminate", "unresolved", "stored", "lost", "duplicated",
