@@ -41,30 +41,33 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let client = try AdminClient(address: resolveAddress())
-        var previous = read(client)
+        var previous = try? read(client).get()
         repeat {
             Thread.sleep(forTimeInterval: interval)
             let current = read(client)
             let report = current.map { StatusReport($0, previous: previous) }
             if watch { print("\u{1B}[H\u{1B}[2J", terminator: "") }
             show(report, client: client)
-            if !watch { throw ExitCode(report?.verdict.exitCode ?? StatusReport.Verdict.down.exitCode) }
-            previous = current
+            if !watch { throw ExitCode((try? report.get())?.verdict.exitCode ?? StatusReport.Verdict.down.exitCode) }
+            previous = try? current.get()
         } while true
     }
 
-    private func read(_ client: AdminClient) -> StatusSnapshot? {
-        try? StatusSnapshot.read(from: client, now: Date().timeIntervalSince1970)
+    private func read(_ client: AdminClient) -> Result<StatusSnapshot, AdminClient.Failure> {
+        Result { () throws(AdminClient.Failure) in try StatusSnapshot.read(from: client, now: Date().timeIntervalSince1970) }
     }
 
-    private func show(_ report: StatusReport?, client: AdminClient) {
-        guard let report else {
-            let failure = Result { () throws(AdminClient.Failure) in try client.get("/healthz") }
-            let why = if case .failure(let error) = failure { error.description } else { "its /metrics could not be read" }
+    /// The screen, or why there is none: the reading's own failure, not a second request to find it.
+    private func show(_ result: Result<StatusReport, AdminClient.Failure>, client: AdminClient) {
+        let report: StatusReport
+        switch result {
+        case .success(let reading):
+            report = reading
+        case .failure(let failure):
             if json {
-                print(#"{"verdict":"down","reason":\#(Self.quoted(why))}"#)
+                print(#"{"verdict":"down","reason":\#(Self.quoted(failure.description))}"#)
             } else {
-                print("eventd at \(client.host):\(client.port): down — \(why)")
+                print("eventd at \(client.host):\(client.port): down — \(failure.description)")
             }
             return
         }
