@@ -6,7 +6,6 @@ public struct ImportProgress: Sendable {
     public var bytesTotal: Int?
     public var events: Int
     public var refused: Int
-    public var committed: Int
     public var elapsedSeconds: Double
 
     public var eventsPerSecond: Double { elapsedSeconds > 0 ? Double(events + refused) / elapsedSeconds : 0 }

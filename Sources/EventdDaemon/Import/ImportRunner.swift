@@ -66,7 +66,7 @@ public final class ImportRunner {
         let batch = pool.take()
         func report(_ file: String, _ read: Int) {
             progress(ImportProgress(file: file, bytesRead: readBefore + read, bytesTotal: total, events: summary.accepted,
-                                    refused: summary.refused, committed: summary.inserted + summary.duplicates,
+                                    refused: summary.refused,
                                     elapsedSeconds: (clock.now - started).seconds))
         }
         for input in inputs {
