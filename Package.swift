@@ -60,6 +60,7 @@ let package = Package(
                 .embedInCode("SQL/009_hourly_type_rollup.sql"),
                 .embedInCode("SQL/010_security_hardening.sql"),
                 .embedInCode("SQL/011_incremental_rollups.sql"),
+                .embedInCode("SQL/013_console_reader.sql"),
             ]
         ),
         .target(
@@ -113,6 +114,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
     ]

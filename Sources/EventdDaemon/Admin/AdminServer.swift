@@ -6,21 +6,25 @@ import ServiceLifecycle
 
 /// The operator's listener: `GET /metrics` (Prometheus text format), `GET /healthz` (the process
 /// is alive) and `GET /readyz` (every listener is open and PostgreSQL is connected; 503 with the
-/// reason otherwise). Keep it on loopback or a management network: it is not authenticated.
+/// reason otherwise). Keep it on loopback or a management network: it is not authenticated. With
+/// `[console]` credentials it also serves the web console under `/console/` (`ConsoleRouter`, which
+/// checks them); without, `/console` is not found.
 public final class AdminServer: Service, Sendable {
     private let host: String
     private let port: Int
     private let health: DaemonHealth
     private let renderMetrics: @Sendable () -> String
+    private let console: ConsoleRouter?
     private let logger: Logger
     private let bound = BoundAddress()
 
-    public init(host: String, port: Int, health: DaemonHealth, logger: Logger,
+    public init(host: String, port: Int, health: DaemonHealth, logger: Logger, console: ConsoleService? = nil,
                 renderMetrics: @escaping @Sendable () -> String) {
         self.host = host
         self.port = port
         self.health = health
         self.logger = logger
+        self.console = console?.router
         self.renderMetrics = renderMetrics
     }
 
@@ -29,11 +33,12 @@ public final class AdminServer: Service, Sendable {
     public func run() async throws {
         let health = self.health
         let renderMetrics = self.renderMetrics
+        let console = self.console
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
-                    try channel.pipeline.syncOperations.addHandler(AdminHandler(health: health, renderMetrics: renderMetrics))
+                    try channel.pipeline.syncOperations.addHandler(AdminHandler(health: health, console: console, renderMetrics: renderMetrics))
                 }
             }
             .bind(host: host, port: port)
@@ -54,10 +59,12 @@ final class AdminHandler: ChannelInboundHandler {
 
     private let health: DaemonHealth
     private let renderMetrics: @Sendable () -> String
+    private let console: ConsoleRouter?
     private var head: HTTPRequestHead?
 
-    init(health: DaemonHealth, renderMetrics: @escaping @Sendable () -> String) {
+    init(health: DaemonHealth, console: ConsoleRouter?, renderMetrics: @escaping @Sendable () -> String) {
         self.health = health
+        self.console = console
         self.renderMetrics = renderMetrics
     }
 
@@ -68,14 +75,36 @@ final class AdminHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             self.head = nil
+            let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+            if let console, ConsoleRouter.owns(path), head.method == .GET || head.method == .HEAD {
+                // The console's pages read PostgreSQL on the read path's own thread; the answer comes back
+                // on this channel's event loop. HTTP pipelining waits for it (the server pipeline's assistance).
+                let request = ConsoleRequest(uri: head.uri, authorization: head.headers.first(name: "Authorization"))
+                let answer = context.eventLoop.makeFutureWithTask { await console.respond(to: request) }
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                answer.whenSuccess { response in
+                    let (handler, context) = loopBound.value
+                    handler.write(HTTPResponseStatus(statusCode: response.status), response.contentType, response.body,
+                                  extraHeaders: response.headers, head: head, context: context)
+                }
+                return
+            }
             let (status, contentType, body) = respond(to: head)
-            var headers = HTTPHeaders()
-            headers.add(name: "Content-Type", value: contentType)
-            headers.add(name: "Content-Length", value: String(body.utf8.count))
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            write(status, contentType, body, head: head, context: context)
         }
+    }
+
+    private func write(_ status: HTTPResponseStatus, _ contentType: String, _ body: String, extraHeaders: [(String, String)] = [],
+                       head: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: contentType)
+        headers.add(name: "Content-Length", value: String(body.utf8.count))
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        if head.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
     private func respond(to head: HTTPRequestHead) -> (HTTPResponseStatus, String, String) {

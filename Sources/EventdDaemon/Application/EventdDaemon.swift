@@ -19,6 +19,8 @@ public struct EventdDaemon: Sendable {
     public let udp: UDPSource?
     public let http: HTTPSource?
     public let admin: AdminServer?
+    /// The web console (`[console]` with credentials and an admin listener), nil when off.
+    public let console: ConsoleService?
     public let loader: LoaderService
     /// `[rollup]`, nil when disabled; its own thread and connection.
     public let rollup: PeriodicJobService?
@@ -104,11 +106,16 @@ public struct EventdDaemon: Sendable {
                                                  health: health, ring: ring, logger: logger))
         }
         var admin: AdminServer?
+        var console: ConsoleService?
         if let renderMetrics {
+            // The console reads through database.read_url (a standby, a read-only role), else the write URL.
+            console = ConsoleService.make(config: config, readURL: config.database.readURL ?? databaseURL,
+                                          health: health, renderMetrics: renderMetrics)
             let server = AdminServer(host: config.admin.listen.host, port: config.admin.listen.port,
-                                     health: health, logger: logger, renderMetrics: renderMetrics)
+                                     health: health, logger: logger, console: console, renderMetrics: renderMetrics)
             admin = server
             services.append(server)
+            if let console { services.append(console) }
         }
         services.append(loader)
 
@@ -188,7 +195,7 @@ public struct EventdDaemon: Sendable {
         if let notifier = systemd.notifier {
             services.append(SystemdStopNotifier(notifier: notifier))
         }
-        return EventdDaemon(services: services, tcp: tcp, udp: udp, http: http, admin: admin, loader: loader,
+        return EventdDaemon(services: services, tcp: tcp, udp: udp, http: http, admin: admin, console: console, loader: loader,
                             rollup: rollup, maintenance: maintenance, ring: ring, health: health, metrics: metrics,
                             reloader: reloader)
     }

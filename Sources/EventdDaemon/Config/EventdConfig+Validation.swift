@@ -49,6 +49,7 @@ extension EventdConfig {
         }
 
         try validateListener(admin.listen, "admin.listen")
+        try validateConsole()
 
         try check(rollup.interval, positive: "rollup.interval")
         try require(!rollup.buckets.isEmpty, "rollup.buckets", "the list is empty; allowed: minute, hour, day")
@@ -111,6 +112,28 @@ extension EventdConfig {
                     "must be at least 1 while per_key_per_second is on (0 turns the limit off)")
         try require(limit.perIPPerSecond == 0 || limit.perIPBurst >= 1, "\(prefix).per_ip_burst",
                     "must be at least 1 while per_ip_per_second is on (0 turns the limit off)")
+    }
+
+    private func validateConsole() throws(ConfigError) {
+        if let token = console.token {
+            try require(token.count >= 24 && !token.contains(where: \.isWhitespace), "console.token",
+                        "the token must be at least 24 characters without spaces")
+        }
+        try require((console.user == nil) == (console.password == nil), console.user == nil ? "console.user" : "console.password",
+                    "console.user and console.password go together: set both, or neither")
+        if let user = console.user {
+            try require(!user.isEmpty && !user.contains(":") && !user.contains(where: \.isWhitespace), "console.user",
+                        "'\(user)' is not a user name (no spaces, no ':')")
+        }
+        if let password = console.password {
+            try require(password.count >= 12, "console.password", "the password must be at least 12 characters")
+        }
+        // A write key sits in every web page that sends events: it must never open the console.
+        let writeKeys = Set(sources.http.writeKeys.map(\.key))
+        for (key, secret) in [("console.token", console.token), ("console.password", console.password)] {
+            if let secret { try require(!writeKeys.contains(secret), key, "it is also a write key; give the console its own secret") }
+        }
+        try check(console.statementTimeout, positive: "console.statement_timeout")
     }
 
     private static func isOrigin(_ text: String) -> Bool {

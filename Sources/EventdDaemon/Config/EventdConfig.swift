@@ -22,6 +22,8 @@ public struct EventdConfig: Sendable, Equatable {
     public var spool: SpoolConfig = SpoolConfig()
     /// `[admin]`: metrics and health endpoint.
     public var admin: AdminConfig = AdminConfig()
+    /// `[console]`: the web console on the admin listener; off unless it has credentials.
+    public var console: ConsoleConfig = ConsoleConfig()
     /// `[rollup]`: periodic aggregation.
     public var rollup: RollupConfig = RollupConfig()
     /// `[maintenance]`: recovery, partitions, retention.

@@ -30,7 +30,7 @@ final class BatchBuilder {
         let batch = current
         let summary = decoder.decode(text, context: context, into: batch.events, rejected: batch.rejections)
         batch.received += summary.accepted + summary.rejected
-        metrics.received.increment(by: summary.accepted + summary.rejected)
+        metrics.countReceived(summary.accepted + summary.rejected, over: context.transport)
         metrics.accepted.increment(by: summary.accepted)
         if summary.sanitized > 0 { metrics.sanitized.increment(by: summary.sanitized) }
         if summary.rejected > 0 {
@@ -46,7 +46,7 @@ final class BatchBuilder {
         CopyRowEncoder.appendRejection(rejection, raw: prefix, rawSize: size, context: context, to: current.rejections)
         if keepRejections { current.decodeRejections.append(rejection) }
         current.received += 1
-        metrics.received.increment()
+        metrics.countReceived(1, over: context.transport)
         metrics.countRejected(rejection.reason)
     }
 

@@ -12,6 +12,8 @@ public struct StatusSnapshot: Sendable, Codable, Equatable {
     /// `host:port` the loader commits to.
     public var postgresServer: String?
     public var received: Double
+    /// `received` by transport: `tcp` and `udp` as counted, `http` the rest.
+    public var receivedByTransport: [String: Double]
     public var accepted: Double
     public var committed: Double
     public var duplicates: Double
@@ -43,6 +45,9 @@ public struct StatusSnapshot: Sendable, Codable, Equatable {
         postgresServer = metrics.labels(MetricName.postgresServer, whereValue: 1).first
             .map { "\($0["host"] ?? "?"):\($0["port"] ?? "?")" }
         received = metrics.value(MetricName.eventsReceived)
+        var byTransport = metrics.values(MetricName.eventsReceivedByTransport, by: "transport")
+        byTransport["http"] = max(0, received - byTransport.values.reduce(0, +))
+        receivedByTransport = byTransport
         accepted = metrics.value(MetricName.eventsAccepted)
         committed = metrics.value(MetricName.rowsCommitted)
         duplicates = metrics.value(MetricName.rowsDuplicate)

@@ -7,6 +7,9 @@ import Metrics
 /// The executable passes the Prometheus factory; tests pass `TestMetrics`.
 public final class EventdMetrics: Sendable {
     let received: Counter
+    /// TCP's and UDP's share of `received`, counted where their batches are built (`BatchBuilder`).
+    let receivedTCP: Counter
+    let receivedUDP: Counter
     let accepted: Counter
     let sanitized: Counter
     let rejected: [RejectReason: Counter]
@@ -36,6 +39,8 @@ public final class EventdMetrics: Sendable {
     public init(factory: any MetricsFactory) {
         self.factory = factory
         received = Counter(label: MetricName.eventsReceived, factory: factory)
+        receivedTCP = Counter(label: MetricName.eventsReceivedByTransport, dimensions: [("transport", "tcp")], factory: factory)
+        receivedUDP = Counter(label: MetricName.eventsReceivedByTransport, dimensions: [("transport", "udp")], factory: factory)
         accepted = Counter(label: MetricName.eventsAccepted, factory: factory)
         sanitized = Counter(label: MetricName.eventsSanitized, factory: factory)
         var rejected: [RejectReason: Counter] = [:]
@@ -71,6 +76,16 @@ public final class EventdMetrics: Sendable {
 
     /// Every status the HTTP source answers with (0 counts anything else).
     static let httpStatuses = [0, 200, 204, 400, 401, 403, 404, 405, 408, 413, 415, 429, 431, 503]
+
+    /// Counts `count` events received over `transport` (TCP and UDP; HTTP counts into `received` only).
+    func countReceived(_ count: Int, over transport: Transport) {
+        received.increment(by: count)
+        switch transport {
+        case .tcp: receivedTCP.increment(by: count)
+        case .udp: receivedUDP.increment(by: count)
+        default: break
+        }
+    }
 
     func countHTTPStatus(_ status: Int) {
         (httpResponses[status] ?? httpResponses[0])?.increment()

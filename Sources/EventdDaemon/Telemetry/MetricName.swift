@@ -2,6 +2,8 @@
 /// `_total` on counters, base units in the name).
 enum MetricName {
     static let eventsReceived = "eventd_events_received_total"
+    /// The TCP and UDP share of `eventsReceived` (the console's events/s by transport); HTTP is the rest.
+    static let eventsReceivedByTransport = "eventd_events_received_by_transport_total"   // label: transport
     static let eventsAccepted = "eventd_events_accepted_total"
     static let eventsRejected = "eventd_events_rejected_total"          // label: reason
     static let eventsDropped = "eventd_events_dropped_total"            // label: cause

@@ -1,6 +1,8 @@
 @testable import EventdDaemon
 import Logging
+import CoreMetrics
 import MetricsTestKit
+import Prometheus
 import NIOCore
 import ServiceLifecycle
 
@@ -59,13 +61,21 @@ final class RunningDaemon: Sendable {
         log: LogRecorder? = nil,
         systemd: SystemdEnvironment = SystemdEnvironment(),
         reloadConfig: (@Sendable () throws -> EventdConfig)? = nil,
-        httpSettings: (HTTPSource.Settings) -> HTTPSource.Settings = { $0 }
+        httpSettings: (HTTPSource.Settings) -> HTTPSource.Settings = { $0 },
+        prometheus: PrometheusCollectorRegistry? = nil
     ) async throws -> RunningDaemon {
         var logger = log?.logger() ?? Logger(label: "eventd-test")
         logger.logLevel = logLevel
         let metrics = TestMetrics()
+        // With a registry, metrics also go to Prometheus and the admin listener serves them (and the console).
+        var factory: any MetricsFactory = metrics
+        var renderMetrics: (@Sendable () -> String)?
+        if let prometheus {
+            factory = MultiplexMetricsHandler(factories: [metrics, PrometheusMetricsFactory(registry: prometheus)])
+            renderMetrics = { prometheus.emitToString() }
+        }
         let daemon = try EventdDaemon.build(config: config, databaseURL: databaseURL, logger: logger,
-                                            metricsFactory: metrics, renderMetrics: nil, sink: sink,
+                                            metricsFactory: factory, renderMetrics: renderMetrics, sink: sink,
                                             httpSettings: httpSettings, systemd: systemd, reloadConfig: reloadConfig)
         let group = daemon.serviceGroup(logger: logger, signals: false)
         let task = Task { try await group.run() }
@@ -94,7 +104,8 @@ final class RunningDaemon: Sendable {
             let httpReady = config.sources.http.listen == nil || daemon.http?.localAddress != nil
             // Ready: every configured listener is open and, unless the test runs with PostgreSQL down on
             // purpose, PostgreSQL is connected (readiness also counts listeners inherited from systemd).
-            if tcpReady && udpReady && httpReady && (!database || daemon.health.readiness.ready) { return }
+            let adminReady = daemon.admin == nil || daemon.admin?.localAddress != nil
+            if tcpReady && udpReady && httpReady && adminReady && (!database || daemon.health.readiness.ready) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw TestSetupError("eventd was not ready within \(TestTimeout.scaled(limit)): \(daemon.health.readiness.reason)")

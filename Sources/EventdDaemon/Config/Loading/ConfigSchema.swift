@@ -4,6 +4,7 @@ enum ConfigSchema {
     static let keys: [ConfigKeySpec] = [
         .init("database.url", \.database.url, .optionalString),
         .init("database.application_name", \.database.applicationName, .string),
+        .init("database.read_url", \.database.readURL, .optionalString),
 
         .init("sources.tcp.listen", \.sources.tcp.listen, .optionalListen),
         .init("sources.tcp.max_connections", \.sources.tcp.maxConnections, .count),
@@ -61,6 +62,11 @@ enum ConfigSchema {
         .init("spool.divert_after", \.spool.divertAfter, .duration),
 
         .init("admin.listen", \.admin.listen, .listen),
+
+        .init("console.token", \.console.token, .optionalString),
+        .init("console.user", \.console.user, .optionalString),
+        .init("console.password", \.console.password, .optionalString),
+        .init("console.statement_timeout", \.console.statementTimeout, .duration),
 
         .init("rollup.enabled", \.rollup.enabled, .bool),
         .init("rollup.interval", \.rollup.interval, .duration),

@@ -1,0 +1,48 @@
+import EventdCore
+import ServiceLifecycle
+
+/// The console's long-running part: samples the daemon's own `/metrics` into `ConsoleHistory` every
+/// `sampleInterval`, and closes the read path when eventd stops. Listed right after the admin listener.
+public final class ConsoleService: Service, Sendable {
+    static let sampleInterval: Duration = .seconds(5)
+
+    let router: ConsoleRouter
+    let readPath: ConsoleReadPath
+    private let history: ConsoleHistory
+    private let health: DaemonHealth
+    private let renderMetrics: @Sendable () -> String
+
+    /// nil when `[console]` has no credentials: the console is off.
+    public static func make(config: EventdConfig, readURL: String?, health: DaemonHealth,
+                            renderMetrics: @escaping @Sendable () -> String) -> ConsoleService? {
+        guard config.console.isEnabled else { return nil }
+        return ConsoleService(config: config, readURL: readURL, health: health, renderMetrics: renderMetrics)
+    }
+
+    private init(config: EventdConfig, readURL: String?, health: DaemonHealth, renderMetrics: @escaping @Sendable () -> String) {
+        history = ConsoleHistory(sampleInterval: Self.sampleInterval)
+        readPath = ConsoleReadPath(url: readURL, applicationName: config.database.applicationName + "-console",
+                                   statementTimeout: config.console.statementTimeout)
+        router = ConsoleRouter(config: config, readPath: readPath, history: history)
+        self.health = health
+        self.renderMetrics = renderMetrics
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown { [self] in
+            while !Task.isCancelled {
+                sample()
+                try await Task.sleep(for: Self.sampleInterval)
+            }
+        }
+        await readPath.shutdown()
+    }
+
+    /// Takes one sample now (tests call it instead of waiting for the interval).
+    func sample() {
+        let (ready, reason) = health.readiness
+        let now = Double(Timestamp.now()) / 1e6
+        history.append(StatusSnapshot(metrics: PrometheusText(renderMetrics()), readyStatus: ready ? 200 : 503,
+                                      readiness: reason, takenAt: now))
+    }
+}
