@@ -10,20 +10,8 @@ extension RowBuffer {
         let dst = reserve(2 * n)
         var o = 0
         var i = 0
-        let raw = UnsafeRawPointer(p)
-        let out = UnsafeMutableRawPointer(dst)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         while i < n {
-            // Plain runs: no byte below 0x0E (covers \t \n \r) and no backslash.
-            while i + 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let x = w ^ (ones &* 0x5C)
-                if ((w &- ones &* 0x0E) & ~w | (x &- ones) & ~x) & highs != 0 { break }
-                out.storeBytes(of: w, toByteOffset: o, as: UInt64.self)
-                i += 8
-                o += 8
-            }
+            Self.copyPlainWords(p, &i, n, dst, &o)
             let stop = min(i + 8, n)
             while i < stop {
                 let c = p[i]
@@ -42,6 +30,25 @@ extension RowBuffer {
             }
         }
         advance(o)
+    }
+
+    /// Copies 8-byte words of `p[i..<n]` to `out + o` while a word holds no byte below 0x0E (covers
+    /// `\t` `\n` `\r`) and no backslash: plain runs, the bulk of every row, in both directions of
+    /// COPY text escaping (`appendEscaped`, `appendUnescapedField`). Stops at the first word that is not.
+    @inline(__always)
+    static func copyPlainWords(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ out: UnsafeMutablePointer<UInt8>, _ o: inout Int) {
+        let raw = UnsafeRawPointer(p)
+        let dst = UnsafeMutableRawPointer(out)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let x = w ^ (ones &* 0x5C)
+            if ((w &- ones &* 0x0E) & ~w | (x &- ones) & ~x) & highs != 0 { return }
+            dst.storeBytes(of: w, toByteOffset: o, as: UInt64.self)
+            i += 8
+            o += 8
+        }
     }
 
     /// Appends validated JSON text as a jsonb column: COPY-escaped, and when `sanitize` is set,

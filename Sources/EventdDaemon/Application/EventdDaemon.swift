@@ -87,6 +87,7 @@ public struct EventdDaemon: Sendable {
                 connections: config.loader.connections,
                 retryInitial: config.loader.retryInitial,
                 retryMax: config.loader.retryMax,
+                copyFormat: config.loader.copyFormat,
                 drainTimeout: config.shutdown.drainTimeout,
                 sink: sink
             ),

@@ -22,6 +22,10 @@ import Logging
 final class CopyLoader {
     private let connect: () throws -> PostgresConnection
     private let logger: Logger
+    /// `loader.copy_format`. With `.binary` each selection is re-encoded into `binaryRows` before its
+    /// COPY; a selection that cannot be (not our encoder's text) goes as text.
+    private let format: CopyFormat
+    private let binaryRows = RowBuffer(initialCapacity: 256 * 1024)
     private var connection: PostgresConnection?
     private var stagingReady = false
     /// Reused for every cut (`UntimedEventKeys`): no allocation in steady state.
@@ -29,8 +33,9 @@ final class CopyLoader {
     /// Deadlocks with a concurrent COPY retried within one `load` before giving the cut back.
     static let conflictRetries = 8
 
-    init(logger: Logger, connect: @escaping () throws -> PostgresConnection) {
+    init(logger: Logger, format: CopyFormat = .text, connect: @escaping () throws -> PostgresConnection) {
         self.logger = logger
+        self.format = format
         self.connect = connect
     }
 
@@ -133,9 +138,12 @@ final class CopyLoader {
         let withRejections = includeRejections && selection.hasRejections
         // Outside the transaction: a rollback would otherwise take the staging tables with it.
         if viaStaging || withRejections { try prepareStaging(connection) }
+        let binary = format == .binary && selection.encodeBinary(into: binaryRows)
         try connection.execute("BEGIN")
-        let target = viaStaging ? EventColumns.stagingCopyStatement : EventColumns.copyStatement
-        let copied = try connection.copyIn(target) { writer in try selection.write(to: writer) }
+        let target = EventColumns.copyStatement(staging: viaStaging, binary: binary)
+        let copied = try connection.copyIn(target) { writer in
+            if binary { try binaryRows.withUnsafeBytes { try writer.write($0) } } else { try selection.write(to: writer) }
+        }
         var landed = copied
         if viaStaging {
             landed = try connection.query(EventColumns.insertFromStaging).affectedRows ?? 0

@@ -15,6 +15,12 @@ enum EventColumns {
 
     static let stagingCopyStatement = "COPY pg_temp.eventd_staging (\(CopyRowEncoder.eventsColumnList)) FROM STDIN"
 
+    /// The events COPY (into analytics.events or the staging table), in text or binary format.
+    static func copyStatement(staging: Bool, binary: Bool) -> String {
+        let statement = staging ? stagingCopyStatement : copyStatement
+        return binary ? statement + " WITH (FORMAT binary)" : statement
+    }
+
     /// Keys of events sent with an id but no timestamp (`UntimedEventKeys`), COPied beside the events.
     static let untimedCopyStatement = "COPY analytics.untimed_event_ids (event_id, original_timestamp) FROM STDIN"
 

@@ -11,7 +11,7 @@ extension LoaderService {
         return (1..<settings.connections).map { number in
             CopyLane(
                 name: "eventd-copy-\(number)",
-                loader: CopyLoader(logger: logger, connect: connect),
+                loader: CopyLoader(logger: logger, format: settings.copyFormat, connect: connect),
                 work: { [self] batches, loader in self.loadOnLane(batches, loader: loader, lane: number) },
                 onIdle: { [ring] in ring.interruptWait() }
             )

@@ -29,18 +29,21 @@ public final class LoaderService: Service, @unchecked Sendable {
         public var connections: Int
         public var retryInitial: Duration
         public var retryMax: Duration
+        /// `loader.copy_format`: fixed at start (each COPY connection is made with it).
+        public var copyFormat: CopyFormat
         public var drainTimeout: Duration
         /// `.null` discards batches instead of loading them (benchmarks: the daemon's cost alone).
         public var sink: LoaderSink
         public init(batchRows: Int = 5_000, batchDelay: Duration = .zero, connections: Int = 2,
                     retryInitial: Duration = .milliseconds(100), retryMax: Duration = .seconds(2),
-                    drainTimeout: Duration = .seconds(30), sink: LoaderSink = .postgres) {
+                    copyFormat: CopyFormat = .binary, drainTimeout: Duration = .seconds(30), sink: LoaderSink = .postgres) {
             self.sink = sink
             self.batchRows = batchRows
             self.batchDelay = batchDelay
             self.connections = connections
             self.retryInitial = retryInitial
             self.retryMax = retryMax
+            self.copyFormat = copyFormat
             self.drainTimeout = drainTimeout
         }
     }
@@ -83,7 +86,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         self.lastPublish = clock.now
         self.connect = connect
         self.ping = ping
-        self.loader = CopyLoader(logger: logger, connect: connect)
+        self.loader = CopyLoader(logger: logger, format: settings.copyFormat, connect: connect)
     }
 
     /// Applies `[loader]` from a reloaded config: from the next batch on (batch size and delay) and the

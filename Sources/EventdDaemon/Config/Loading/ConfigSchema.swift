@@ -53,6 +53,7 @@ enum ConfigSchema {
         .init("loader.connections", \.loader.connections, .count),
         .init("loader.retry_initial", \.loader.retryInitial, .duration),
         .init("loader.retry_max", \.loader.retryMax, .duration),
+        .init("loader.copy_format", \.loader.copyFormat, configEnumCodec(CopyFormat.self)),
 
         .init("spool.directory", \.spool.directory, .optionalString),
         .init("spool.max_bytes", \.spool.maxBytes, .bytes),

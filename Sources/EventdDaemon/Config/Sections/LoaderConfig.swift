@@ -23,6 +23,10 @@ public struct LoaderConfig: Sendable, Equatable {
     /// up for only a second or two between outages is still used; this bound is for a server that answers
     /// but refuses (a standby not yet promoted, too many connections), retried at most this far apart.
     public var retryMax: Duration = .seconds(2)
+    /// The COPY format rows are sent in (`copy_format`, `text` or `binary`, default `binary`). Binary
+    /// spares PostgreSQL parsing timestamps, uuids and addresses from text; text is the fallback (and
+    /// what the disk spool keeps either way). Takes a restart.
+    public var copyFormat: CopyFormat = .binary
 
     /// More would only queue in PostgreSQL: each COPY already keeps a backend busy.
     public static let maxConnections = 16

@@ -1,7 +1,7 @@
 /// What a reloaded config changes, key by key, split into what eventd applies at once and what
 /// takes a restart. A plain value computed from two configs, tested without a daemon.
 ///
-/// Applied live: `log.level`, `[limits]`, `[loader]` (but `loader.connections`) and
+/// Applied live: `log.level`, `[limits]`, `[loader]` (but `loader.connections` and `loader.copy_format`) and
 /// `[sources.http.rate_limit]`. Everything else — listen addresses, the database, ring size, the
 /// loader's connection count, write keys, rollup and maintenance schedules — is
 /// built into sockets, connections or threads at start, so a change is logged as needing a restart
@@ -15,8 +15,9 @@ public struct ConfigChanges: Sendable, Equatable {
     /// Keys (exact, or a section ending in `.`) applied without a restart. Keep in step with
     /// `EventdConfig.applyingLiveSettings(of:)` and `EventdDaemon`'s reload wiring.
     static let livePrefixes = ["log.level", "limits.", "loader.", "sources.http.rate_limit."]
-    /// Keys under a live prefix that still take a restart: the loader's COPY lanes are threads started once.
-    static let restartOnly = ["loader.connections"]
+    /// Keys under a live prefix that still take a restart: the loader's COPY lanes are threads started
+    /// once, each with its COPY format.
+    static let restartOnly = ["loader.connections", "loader.copy_format"]
 
     public init(live: [String] = [], needRestart: [String] = []) {
         self.live = live
@@ -48,6 +49,7 @@ extension EventdConfig {
         running.limits = new.limits
         running.loader = new.loader
         running.loader.connections = loader.connections
+        running.loader.copyFormat = loader.copyFormat
         running.sources.http.rateLimit = new.sources.http.rateLimit
         return running
     }
