@@ -11,9 +11,9 @@ wall clock but barely move it. Each measurement starts from an empty analytics.e
   eventd-<format>: eventd with loader.copy_format = <format>, fed --rows events over TCP by the load
                    generator; every backend named "eventd" in pg_stat_activity counts.
 """
-import argparse, json, os, subprocess, sys, time
+import json, os, subprocess, time
 
-from e2e import CLK_TCK, Daemon, Pg, log, loadgen, machine_info, proc_cpu, truncate, wait_drained
+from e2e import Daemon, Pg, argument_parser, log, loadgen, machine_info, proc_cpu, truncate, wait_drained
 
 
 def backend_cpu(pids):
@@ -77,14 +77,8 @@ def restore_index(pg, name, definition, constraint):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--eventd", required=True)
-    p.add_argument("--loadgen", required=True)
-    p.add_argument("--database-url", required=True)
-    p.add_argument("--out", required=True)
+    p = argument_parser()
     p.add_argument("--rows", type=int, default=100_000)
-    p.add_argument("--base-port", type=int, default=55461)
-    p.add_argument("--write-key", default="sk_bench_0123456789abcdef")
     args, _ = p.parse_known_args()
     args.tcp_port, args.udp_port, args.admin_port, args.http_port = (args.base_port + i for i in range(4))
     args.duration = 30

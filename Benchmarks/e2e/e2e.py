@@ -442,18 +442,24 @@ def add_cpu_per_row(result, landed):
     result["path_us_per_row"] = round(path / landed * 1e6, 2)
 
 
-def main():
+def argument_parser():
+    """What run-e2e.sh passes to every script it hands over to (this one and backend_cpu.py)."""
     p = argparse.ArgumentParser()
     p.add_argument("--eventd", required=True)
     p.add_argument("--loadgen", required=True)
     p.add_argument("--database-url", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--base-port", type=int, default=55461)
+    p.add_argument("--write-key", default="sk_bench_0123456789abcdef")
+    return p
+
+
+def main():
+    p = argument_parser()
     p.add_argument("--pg-pid", type=int, default=0)
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--duration", type=float, default=None, help="seconds per load phase")
     p.add_argument("--ceiling-rows", type=int, default=None)
-    p.add_argument("--base-port", type=int, default=55461)
-    p.add_argument("--write-key", default="sk_bench_0123456789abcdef")
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--connections", type=int, default=2)
     p.add_argument("--settings", default="")
