@@ -2,7 +2,7 @@
 # The seed's query targets on 10M events / 100k leads (+ sessions), rollups built.
 #
 #   Benchmarks/query-bench.sh --database-url URL [--events N] [--leads N] [--skip-build]
-#                             [--rollup-runs N] [--out DIR]
+#                             [--rollup-runs N] [--console-only] [--out DIR]
 #
 # Builds the dataset into the given (migrated) database — generate_series SQL in
 # Benchmarks/queries/dataset-*.sql, then the rollups — unless it is already there, and prints

@@ -4,9 +4,18 @@
 #   Benchmarks/run-e2e.sh                      # full run (~30 s per phase, 1M-row ceiling; a few minutes)
 #   Benchmarks/run-e2e.sh --smoke              # ~20 s of load in all (CI; not a timing assertion)
 #   Benchmarks/run-e2e.sh --database-url URL   # use an existing, empty-able PostgreSQL instead of a fresh one
+#   Benchmarks/run-e2e.sh --backend-cpu [--ceiling-rows N]   # instead of the phases: PostgreSQL backend CPU per
+#                                              # 1,000 rows, eventd vs psql, text vs binary, without each index
+#                                              # (e2e/backend_cpu.py; N rows per measurement, default 100,000)
 #
 # Options: --duration S (per phase), --ceiling-rows N, --out DIR (default Benchmarks/results/e2e-<time>),
-#          --skip-build, --pg-port P (fresh cluster's port, default 55460; eventd uses P+1..P+4).
+#          --skip-build, --pg-port P (fresh cluster's port, default 55460; eventd uses P+1..P+4),
+#          --copy-format text|binary (the main eventd's loader.copy_format; default: eventd's default),
+#          --compare-copy-formats text,binary (a tcp-max-<format> phase for each, right after the ceilings).
+#
+# Ceilings: `ceiling*` is one psql \copy of load-generator rows in text (kept for continuity); `pg-<format>-x<N>`
+# loads the very rows eventd stored in tcp-max with N = 1..4 parallel psql \copy sessions, in text and in
+# binary; the best of those is "the PostgreSQL ceiling", and every printed ratio names its ceiling.
 #
 # It builds eventd and the load generator (release), starts a fresh PostgreSQL with
 # Config/postgresql.bench.conf (as the postgres user when run as root), migrates with
@@ -17,7 +26,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -27,7 +36,10 @@ while [ $# -gt 0 ]; do
         --out) OUT="$2"; shift ;;
         --skip-build) BUILD="" ;;
         --pg-port) PGPORT="$2"; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --backend-cpu) BACKEND_CPU=1 ;;
+        --copy-format) COPYFMT="$2"; shift ;;
+        --compare-copy-formats) COMPARE="$2"; shift ;;
+        -h|--help) sed -n "2,$(grep -n '^# WARNING' "$0" | cut -d: -f1)p" "$0"; exit 0 ;;
         *) echo "run-e2e.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -71,12 +83,21 @@ if [ -z "$URL" ]; then
     echo "[e2e] fresh PostgreSQL on port $PGPORT (pid $PGPID, data $PGDIR/data, settings Config/postgresql.bench.conf)" >&2
 fi
 
-"$BIN/eventd" migrate --database-url "$URL" >&2
+# Other binaries than the ones built here (e.g. another checkout's load generator): with --skip-build.
+EVENTD="${EVENTD_BENCH_EVENTD:-$BIN/eventd}"
+LOADGEN="${EVENTD_BENCH_LOADGEN:-$BIN/eventd-loadgen}"
+"$EVENTD" migrate --database-url "$URL" >&2
 
-exec_args=(--eventd "$BIN/eventd" --loadgen "$BIN/eventd-loadgen" --database-url "$URL" --out "$OUT"
+exec_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT"
            --pg-pid "$PGPID" --base-port "$((PGPORT + 1))" --settings Config/postgresql.bench.conf)
 [ -n "$SMOKE" ] && exec_args+=(--smoke)
 [ -n "$DURATION" ] && exec_args+=(--duration "$DURATION")
 [ -n "$CEILING" ] && exec_args+=(--ceiling-rows "$CEILING")
+[ -n "$COPYFMT" ] && exec_args+=(--copy-format "$COPYFMT")
+[ -n "$COMPARE" ] && exec_args+=(--compare-copy-formats "$COMPARE")
+if [ -n "$BACKEND_CPU" ]; then
+    python3 "$HERE/e2e/backend_cpu.py" "${exec_args[@]}" --rows "${CEILING:-100000}" | tee "$OUT/backend-cpu.txt"
+    exit 0
+fi
 python3 "$HERE/e2e/e2e.py" "${exec_args[@]}" | tee "$OUT/table.txt"
-rm -f "$OUT/rows.copy" "$OUT/rows-segment.copy"
+rm -f "$OUT/rows.copy" "$OUT/rows-segment.copy" "$OUT"/stored-*.copy

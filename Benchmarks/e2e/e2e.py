@@ -95,8 +95,8 @@ METRIC_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([-+0-9.eEI
 
 
 class Daemon:
-    def __init__(self, args, sink, http):
-        self.args, self.sink, self.http = args, sink, http
+    def __init__(self, args, sink, http, copy_format=None):
+        self.args, self.sink, self.http, self.copy_format = args, sink, http, copy_format
         self.proc = None
         self.samples = []  # (t, rss_kb, committed)
         self._stop = threading.Event()
@@ -109,9 +109,11 @@ class Daemon:
         # Default config, except: no rollups or maintenance (they read analytics.events every minute,
         # which the `psql \copy` ceiling does not; their cost is measured by query-bench.sh), and
         # the HTTP source with an unlimited secret key when this eventd has one.
-        config = os.path.join(a.out, f"eventd-bench-{self.sink}.toml")
+        config = os.path.join(a.out, f"eventd-bench-{self.sink}{'-' + self.copy_format if self.copy_format else ''}.toml")
         with open(config, "w") as f:
             f.write('[rollup]\nenabled = false\n\n[maintenance]\nenabled = false\n\n')
+            if self.copy_format:
+                f.write(f'[loader]\ncopy_format = "{self.copy_format}"\n\n')
             if self.http:
                 f.write(f'[sources.http]\nlisten = "127.0.0.1:{a.http_port}"\n\n'
                         f'[[sources.http.write_keys]]\nname = "bench"\nkey = "{a.write_key}"\nkind = "secret"\n\n'
@@ -136,7 +138,7 @@ class Daemon:
         else:
             raise SystemExit("eventd did not become ready in 60 s")
         threading.Thread(target=self._sample, daemon=True).start()
-        log(f"eventd started (pid {self.proc.pid}, sink {self.sink})")
+        log(f"eventd started (pid {self.proc.pid}, sink {self.sink}, copy_format {self.copy_format or 'default'})")
 
     def _sample(self):
         while not self._stop.is_set():
@@ -369,6 +371,63 @@ def ceiling(args, pg, tag, rows_file=None):
     return result
 
 
+CEILING_PARTS = 12  # divisible by 1, 2, 3 and 4: every stream count gets an equal share of the files
+CEILING_STREAMS = (1, 2, 3, 4)
+CEILING_FORMATS = ("text", "binary")
+
+
+def parallel_ceilings(args, pg):
+    """The PostgreSQL ceiling: the very rows eventd stored in the phase before (at most --ceiling-rows),
+    exported with `\\copy ... TO` in text and in binary as CEILING_PARTS files each, then loaded back by
+    1-4 parallel psql sessions (session k runs `\\copy ... FROM` for parts k, k+n, ...), each format and
+    stream count from an empty table, in the same run. The best of them is "the PostgreSQL ceiling"."""
+    cols = args.columns
+    pg.q("DROP TABLE IF EXISTS public.eventd_ceiling_rows")
+    pg.q(f"CREATE UNLOGGED TABLE public.eventd_ceiling_rows AS SELECT {cols}, (row_number() OVER ()) % {CEILING_PARTS} AS part "
+         f"FROM (SELECT {cols} FROM analytics.events LIMIT {args.ceiling_rows}) stored")
+    stored = int(pg.q("SELECT count(*) FROM public.eventd_ceiling_rows"))
+    files = {}
+    for fmt in CEILING_FORMATS:
+        for part in range(CEILING_PARTS):
+            path = os.path.join(args.out, f"stored-{fmt}-{part}.copy")
+            pg.q(f"\\copy (SELECT {cols} FROM public.eventd_ceiling_rows WHERE part = {part}) TO '{path}' WITH (FORMAT {fmt})")
+            files[fmt, part] = path
+    pg.q("DROP TABLE public.eventd_ceiling_rows")
+    log(f"ceilings: exported {stored} stored rows as {CEILING_PARTS} text and {CEILING_PARTS} binary files")
+    results = []
+    try:
+        for streams in CEILING_STREAMS:
+            for fmt in CEILING_FORMATS:
+                truncate(pg)
+                checkpoints_before = checkpoints(pg)
+                before = snapshot(None, args)
+                t0 = time.time()
+                procs = []
+                for k in range(streams):
+                    cmd = ["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", args.database_url]
+                    for part in range(k, CEILING_PARTS, streams):
+                        cmd += ["-c", f"\\copy analytics.events ({cols}) FROM '{files[fmt, part]}' WITH (FORMAT {fmt})"]
+                    procs.append(subprocess.Popen(cmd))
+                for proc in procs:
+                    if proc.wait(timeout=3600) != 0:
+                        raise SystemExit(f"psql \\copy ({fmt}, {streams} streams) failed")
+                elapsed = time.time() - t0
+                after = snapshot(None, args)
+                landed = int(pg.q("SELECT count(*) FROM analytics.events"))
+                tag = f"pg-{fmt}-x{streams}"
+                log(f"{tag}: {streams} parallel psql \\copy ({fmt}) {landed} rows in {elapsed:.2f} s = {landed / elapsed:.0f} rows/s")
+                result = {"phase": tag, "format": fmt, "streams": streams, "landed": landed, "elapsed_s": round(elapsed, 3),
+                          "rows_per_s": round(landed / elapsed), "started_at": t0,
+                          "cpu": cpu_report(before, after, daemon_running=False),
+                          "checkpoints_during_phase": checkpoints(pg) - checkpoints_before}
+                add_cpu_per_row(result, landed)
+                results.append(result)
+    finally:
+        for path in files.values():
+            os.remove(path)
+    return results
+
+
 def add_cpu_per_row(result, landed):
     """CPU microseconds per landed row: PostgreSQL's, and the whole path's (eventd + PostgreSQL, or
     psql + PostgreSQL for the ceiling; the load generator stands for the clients and is left out).
@@ -383,21 +442,31 @@ def add_cpu_per_row(result, landed):
     result["path_us_per_row"] = round(path / landed * 1e6, 2)
 
 
-def main():
+def argument_parser():
+    """What run-e2e.sh passes to every script it hands over to (this one and backend_cpu.py)."""
     p = argparse.ArgumentParser()
     p.add_argument("--eventd", required=True)
     p.add_argument("--loadgen", required=True)
     p.add_argument("--database-url", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--base-port", type=int, default=55461)
+    p.add_argument("--write-key", default="sk_bench_0123456789abcdef")
+    return p
+
+
+def main():
+    p = argument_parser()
     p.add_argument("--pg-pid", type=int, default=0)
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--duration", type=float, default=None, help="seconds per load phase")
     p.add_argument("--ceiling-rows", type=int, default=None)
-    p.add_argument("--base-port", type=int, default=55461)
-    p.add_argument("--write-key", default="sk_bench_0123456789abcdef")
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--connections", type=int, default=2)
     p.add_argument("--settings", default="")
+    # loader.copy_format of the main daemon (unset: eventd's default); each of --compare-copy-formats gets
+    # a tcp-max-<format> phase of its own right after the ceilings (same rows, same ceilings).
+    p.add_argument("--copy-format", default=None, choices=["text", "binary"])
+    p.add_argument("--compare-copy-formats", default="", help="comma-separated, e.g. text,binary")
     # Server-side Segment senders (analytics-node/-python/-go/-java) batch events up to Segment's 500 KB
     # request limit and flush several batches concurrently; 16 connections x 500 events (~210 KB bodies)
     # stand for a few app servers doing that (see Benchmarks/RESULTS.md).
@@ -431,13 +500,25 @@ def main():
         subprocess.run([args.loadgen, "rows", "--count", str(args.ceiling_rows), "--batch", str(args.http_batch),
                         "--shape", "segment", "--transport", "http", "--out", args.segment_rows_file], check=True)
 
-    daemon = Daemon(args, "postgres", http_available)
+    daemon = Daemon(args, "postgres", http_available, args.copy_format)
     daemon.start()
     try:
         # 2. TCP flat out (overload: PostgreSQL is the bottleneck, the ring fills, TCP backpressures).
         tcp_max = run_load_phase("tcp-max", args, pg, daemon, "tcp",
                                  ["--duration", str(D), "--batch", str(B), "--connections", str(C)])
         phases.append(tcp_max)
+        # 2b. The PostgreSQL ceiling: the rows tcp-max stored, loaded by 1-4 parallel psql, text and binary.
+        phases.extend(parallel_ceilings(args, pg))
+        # 2c. TCP flat out with each COPY format asked for (its own eventd, same settings otherwise).
+        for fmt in [f for f in args.compare_copy_formats.split(",") if f]:
+            daemon.stop()
+            daemon = Daemon(args, "postgres", http_available, fmt)
+            daemon.start()
+            phases.append(run_load_phase(f"tcp-max-{fmt}", args, pg, daemon, "tcp",
+                                         ["--duration", str(D), "--batch", str(B), "--connections", str(C)]))
+            daemon.stop()
+            daemon = Daemon(args, "postgres", http_available, args.copy_format)
+            daemon.start()
         half = max(1000, tcp_max["sustained_rows_per_s"] // 2)
         # 3. TCP at half of that: the latency target.
         phases.append(run_load_phase("tcp-half", args, pg, daemon, "tcp",
@@ -503,14 +584,26 @@ def summarize(results):
     path = [by[k]["path_us_per_row"] for k in names if "path_us_per_row" in by[k]]
     s["ceiling_path_us_per_row"] = round(sum(path) / len(path), 2) if path else None
     order = [p["phase"] for p in results["phases"]]
-    for name in ("tcp-max", "tcp-ack-max", "http-max"):
-        if name in by:
+    # The PostgreSQL ceiling: the best of the parallel psql loads of eventd's stored rows (any format,
+    # 1-4 streams); and the best in text, the format eventd sent before binary COPY.
+    parallel = [p for p in results["phases"] if p["phase"].startswith("pg-")]
+    if parallel:
+        best = max(parallel, key=lambda p: p["rows_per_s"])
+        best_text = max((p for p in parallel if p["format"] == "text"), key=lambda p: p["rows_per_s"])
+        s["postgres_ceiling"] = {"phase": best["phase"], "rows_per_s": best["rows_per_s"]}
+        s["best_text_ceiling"] = {"phase": best_text["phase"], "rows_per_s": best_text["rows_per_s"]}
+        s["parallel_ceilings"] = {p["phase"]: p["rows_per_s"] for p in parallel}
+    eventd_phases = [k for k in order if k.startswith(("tcp-max", "tcp-ack-max", "http-max"))]
+    for name in eventd_phases:
             p = by[name]
-            # The ceiling measured nearest in time (before or after) to this phase.
+            # The single-stream text ceiling measured nearest in time (before or after) to this phase.
             nearest = min(names, key=lambda k: abs(order.index(k) - order.index(name)))
-            s[f"{name}_ratio_to_ceiling_mean"] = round(p["sustained_rows_per_s"] / c, 3)
-            s[f"{name}_ratio_to_nearest_ceiling"] = round(p["sustained_rows_per_s"] / by[nearest]["rows_per_s"], 3)
-            s[f"{name}_nearest_ceiling"] = nearest
+            s[f"{name}_ratio_to_single_text_ceiling_mean"] = round(p["sustained_rows_per_s"] / c, 3)
+            s[f"{name}_ratio_to_nearest_single_text_ceiling"] = round(p["sustained_rows_per_s"] / by[nearest]["rows_per_s"], 3)
+            s[f"{name}_nearest_single_text_ceiling"] = nearest
+            if parallel:
+                s[f"{name}_ratio_to_postgres_ceiling"] = round(p["sustained_rows_per_s"] / best["rows_per_s"], 3)
+                s[f"{name}_ratio_to_best_text_ceiling"] = round(p["sustained_rows_per_s"] / best_text["rows_per_s"], 3)
             if s["ceiling_path_us_per_row"] and p.get("path_us_per_row"):
                 s[f"{name}_cpu_model_ratio"] = round(s["ceiling_path_us_per_row"] / p["path_us_per_row"], 3)
     if "http-max" in by and "ceiling-segment" in by:
@@ -547,18 +640,25 @@ def fmt(x, nd=0):
 
 def print_table(results):
     s = results["summary"]
-    rows = [("phase", "sent", "landed", "rows/s", "vs ceiling", "p50 ms", "p99 ms", "max ms", "eventd µs/ev",
+    pg_ceiling = s.get("postgres_ceiling", {}).get("rows_per_s")
+
+    def vs_pg(rate):
+        return f"{rate / pg_ceiling:.3f}" if pg_ceiling else "-"
+    # "vs 1-stream text": against the mean single-stream text ceiling (continuity with earlier runs);
+    # "vs PG ceiling": against the best parallel psql load of eventd's stored rows (s["postgres_ceiling"]).
+    rows = [("phase", "sent", "landed", "rows/s", "vs 1-stream text", "vs PG ceiling", "p50 ms", "p99 ms", "max ms", "eventd µs/ev",
              "PG µs/row", "path µs/row", "peak RSS MB", "others' cores")]
     for p in results["phases"]:
-        if p["phase"].startswith("ceiling"):
+        if p["phase"].startswith(("ceiling", "pg-")):
             rows.append((p["phase"], "-", fmt(p["landed"]), fmt(p["rows_per_s"]),
-                         f'{p["rows_per_s"] / s["ceiling_rows_per_s"]:.3f}', "-", "-", "-", "-",
+                         f'{p["rows_per_s"] / s["ceiling_rows_per_s"]:.3f}', vs_pg(p["rows_per_s"]), "-", "-", "-", "-",
                          fmt(p.get("postgres_us_per_row"), 2), fmt(p.get("path_us_per_row"), 2), "-",
                          fmt(p["cpu"]["foreign_cores"], 2)))
             continue
         lat = p.get("latency_ms", {})
         rows.append((p["phase"], fmt(p["loadgen"]["sent_events"]), fmt(p["landed"]), fmt(p["sustained_rows_per_s"]),
-                     f'{p["sustained_rows_per_s"] / s["ceiling_rows_per_s"]:.3f}', fmt(lat.get("p50"), 1),
+                     f'{p["sustained_rows_per_s"] / s["ceiling_rows_per_s"]:.3f}', vs_pg(p["sustained_rows_per_s"]),
+                     fmt(lat.get("p50"), 1),
                      fmt(lat.get("p99"), 1), fmt(lat.get("max"), 1), fmt(p["eventd_us_per_event"], 2),
                      fmt(p.get("postgres_us_per_row"), 2), fmt(p.get("path_us_per_row"), 2),
                      fmt(p["eventd_peak_rss_mb"], 1), fmt(p["cpu"]["foreign_cores"], 2)))
@@ -581,11 +681,28 @@ def print_table(results):
     print(f"checkpoints inside phases (each ends with fsyncs that can stall commits): {spans or 'none'}")
     if results.get("http"):
         print("http:", results["http"])
-    print(f"ceiling runs: {s['ceiling_runs']} rows/s (spread {s['ceiling_spread_pct']}%); "
-          f"ceiling path CPU {s['ceiling_path_us_per_row']} µs/row")
+    print(f"single-stream text ceiling runs (psql \\copy of load-generator rows): {s['ceiling_runs']} rows/s "
+          f"(spread {s['ceiling_spread_pct']}%); ceiling path CPU {s['ceiling_path_us_per_row']} µs/row")
+    if "postgres_ceiling" in s:
+        pc, bt = s["postgres_ceiling"], s["best_text_ceiling"]
+        print(f"parallel psql \\copy of eventd's stored rows (pg-<format>-x<streams>): {s['parallel_ceilings']} rows/s")
+        print(f"PostgreSQL ceiling = {pc['phase']} at {pc['rows_per_s']:,} rows/s; best text = {bt['phase']} at {bt['rows_per_s']:,} rows/s")
     for k, v in s.items():
-        if "ratio" in k:
-            print(f"{k}: {v}")
+        if "ratio" not in k:
+            continue
+        if k.endswith("_ratio_to_postgres_ceiling"):
+            against = f"the PostgreSQL ceiling ({s['postgres_ceiling']['phase']})"
+        elif k.endswith("_ratio_to_best_text_ceiling"):
+            against = f"the best text ceiling ({s['best_text_ceiling']['phase']})"
+        elif k.endswith("_ratio_to_nearest_single_text_ceiling"):
+            against = f"the nearest single-stream text ceiling ({s[k.replace('_ratio_to_', '_')]})"
+        elif k.endswith("_ratio_to_single_text_ceiling_mean"):
+            against = "the mean single-stream text ceiling"
+        elif "segment" in k:
+            against = "the single-stream Segment-shaped text ceiling (ceiling-segment)"
+        else:
+            against = "the mean single-stream text ceiling's path CPU per row"
+        print(f"{k}: {v}  (against {against})")
 
 
 def machine_info():

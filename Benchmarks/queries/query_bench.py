@@ -3,7 +3,7 @@
 generate_series, then the rollups) and measures each query's p95 over repeated runs with
 EXPLAIN (ANALYZE, TIMING OFF): planning + execution time as the server sees it, without the
 client round trip. Run as a table owner (or superuser), i.e. without RLS in the way."""
-import argparse, json, os, random, resource, subprocess, sys, time
+import argparse, json, os, random, re, resource, subprocess, sys, textwrap, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
@@ -165,6 +165,16 @@ def queries(leads):
     ]
 
 
+def console_queries():
+    """The web console's dashboard panels (issue #19: each page < 100 ms on this dataset), read from
+    the very strings the daemon runs, Sources/EventdDaemon/Console/DashboardQueries.swift."""
+    source = open(os.path.join(HERE, "..", "..", "Sources", "EventdDaemon", "Console", "DashboardQueries.swift")).read()
+    found = re.findall(r'public static let (\w+) = """\n(.*?)\n\s*"""', source, re.S)
+    assert len(found) >= 6, "DashboardQueries.swift changed shape: update console_queries()"
+    return [(f"console: dashboards {name}", 100.0, 30, (lambda sql: lambda: sql)(textwrap.dedent(sql)))
+            for name, sql in found]
+
+
 def measure(url, sql_fn, runs):
     script = "\n".join(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {sql_fn()};" for _ in range(runs + 3))
     out = psql(url, script)
@@ -200,7 +210,11 @@ def main():
     ap.add_argument("--rollups", choices=["auto", "function", "backfill"], default="auto")
     ap.add_argument("--rollup-runs", type=int, default=5, help="incremental rollup runs to time (each adds --rollup-batch events)")
     ap.add_argument("--rollup-batch", type=int, default=1000)
+    ap.add_argument("--console-only", action="store_true",
+                    help="time only the web console's queries, on the database as it is (no build, no rollup runs)")
     args = ap.parse_args()
+    if args.console_only:
+        args.skip_build, args.rollup_runs = True, 0
     os.makedirs(args.out, exist_ok=True)
     random.seed(7)
     result = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "events": args.events, "leads": args.leads,
@@ -210,7 +224,7 @@ def main():
               "queries": []}
     load = Load(postmaster_pid(args.database_url))
     rows = [("query", "runs", "p50 ms", "p95 ms", "max ms", "target", "met", "others' cores", "plan")]
-    for name, target, runs, fn in queries(args.leads):
+    for name, target, runs, fn in ([] if args.console_only else queries(args.leads)) + console_queries():
         before = load.snapshot()
         times, plan = measure(args.database_url, fn, runs)
         q = {"query": name, "runs": len(times), "p50_ms": round(pct(times, 50), 3), "p95_ms": round(pct(times, 95), 3),

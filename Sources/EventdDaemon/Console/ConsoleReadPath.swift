@@ -54,11 +54,6 @@ public final class ConsoleReadPath: @unchecked Sendable {
         }
     }
 
-    /// `host:port` of the read connection, nil when not connected.
-    public func server() async -> String? {
-        try? await read { connection in "\(connection.host ?? "?"):\(connection.port ?? "?")" }
-    }
-
     /// Closes the connection and stops the thread (the console's service calls it on shutdown).
     func shutdown() async {
         guard started.withLockedValue({ $0 }) else { return }

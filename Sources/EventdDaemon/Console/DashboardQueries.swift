@@ -1,8 +1,8 @@
 /// The SQL behind `/console/dashboards`, one statement per panel, reading rollup tables and views only
 /// (`analytics.event_hour_type_totals` through `events_per_hour_by_type`, `analytics.event_aggregations`,
-/// `analytics.metrics` through `lead_funnel_30d` / `onboarding_dropoff_7d`) — never raw events. Each is
-/// checked with EXPLAIN and timed on the benchmark dataset by `Benchmarks/queries/console.sh`, which runs
-/// these very strings (`eventd console-sql` prints them).
+/// `analytics.metrics` through `lead_funnel_30d` / `onboarding_dropoff_7d`) — never raw events.
+/// `Benchmarks/query-bench.sh` reads these very strings from this file (keep each a `public static let`
+/// multi-line literal) and times them with their plans on the benchmark dataset.
 public enum DashboardQueries {
     /// Events per hour by type, last 48 hours (UTC).
     public static let hourlyByType = """
