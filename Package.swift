@@ -16,10 +16,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "eventd", targets: ["eventd"]),
-        // The I/O-free core, for the benchmark package in Benchmarks/ (its microbenchmarks and load generator).
+        // The I/O-free core, for the benchmark package in Benchmarks/ (its microbenchmarks and load generator) and
+        // the fuzz package in Tests/Fuzz (FuzzDecode, FuzzFraming).
         .library(name: "EventdCore", targets: ["EventdCore"]),
-        // The TOML reader, for the fuzz package in Tests/Fuzz (FuzzTOML depends on it, no symlinks).
+        // For the fuzz package in Tests/Fuzz, which depends on these rather than compiling symlinked copies:
+        // the TOML reader (FuzzTOML, FuzzConfig) and zlib (FuzzHTTPBody's inflater).
         .library(name: "EventdTOML", targets: ["EventdTOML"]),
+        .library(name: "CZlib", targets: ["CZlib"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
