@@ -5,6 +5,7 @@
 //   CLibPQ / CZlib        system libraries (apt: libpq-dev, zlib1g-dev); CMalloc: glibc's <malloc.h>
 //   EventdPostgres        our one small libpq layer (connect, query, COPY, errors with SQLSTATE)
 //   EventdMigrations      the schema: ordered SQL migrations embedded in the binary, and their runner
+//   EventdTOML            eventd's TOML 1.0 reader (values with line:column), for the config; no dependencies
 //   EventdCore            pure, I/O-free ingest logic: framing, JSON scan/validate, enrich, COPY rows, ring
 //   EventdDaemon          the services: network sources, loader, rollups, admin, config, lifecycle
 //   eventd                the thin command-line front end
@@ -15,8 +16,13 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "eventd", targets: ["eventd"]),
-        // The I/O-free core, for the benchmark package in Benchmarks/ (its microbenchmarks and load generator).
+        // The I/O-free core, for the benchmark package in Benchmarks/ (its microbenchmarks and load generator) and
+        // the fuzz package in Tests/Fuzz (FuzzDecode, FuzzFraming).
         .library(name: "EventdCore", targets: ["EventdCore"]),
+        // For the fuzz package in Tests/Fuzz, which depends on these rather than compiling symlinked copies:
+        // the TOML reader (FuzzTOML, FuzzConfig) and zlib (FuzzHTTPBody's inflater).
+        .library(name: "EventdTOML", targets: ["EventdTOML"]),
+        .library(name: "CZlib", targets: ["CZlib"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -26,7 +32,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -63,6 +68,7 @@ let package = Package(
                 .embedInCode("SQL/013_console_reader.sql"),
             ]
         ),
+        .target(name: "EventdTOML"),
         .target(
             name: "EventdCore",
             dependencies: [
@@ -73,6 +79,7 @@ let package = Package(
             name: "EventdDaemon",
             dependencies: [
                 "EventdCore",
+                "EventdTOML",
                 "EventdPostgres",
                 "EventdMigrations",
                 "CZlib",
@@ -86,7 +93,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             // The first-party web SDK, served at sources.http.sdk_path (WebSDKAsset).
             resources: [.embedInCode("WebSDK/sdk.js")]
@@ -101,6 +107,12 @@ let package = Package(
         .testTarget(
             name: "EventdCoreTests",
             dependencies: ["EventdCore"]
+        ),
+        .testTarget(
+            name: "EventdTOMLTests",
+            dependencies: ["EventdTOML"],
+            // The toml-test suite's TOML 1.0 files and the tomllib script, read from the source tree.
+            exclude: ["Corpus", "tomllib_dump.py"]
         ),
         .testTarget(
             name: "EventdPostgresTests",

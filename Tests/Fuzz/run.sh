@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Builds eventd's libFuzzer targets and runs each for a bounded time.
 #
-#   Tests/Fuzz/run.sh [seconds-per-target] [target …]      (default: 60 s, all four targets)
+#   Tests/Fuzz/run.sh [seconds-per-target] [target …]      (default: 60 s, all five targets)
 #   Tests/Fuzz/run.sh --replay FILE…                        run every target once on the given inputs
 #
 # Targets: FuzzDecode (JSON scanner/validator → COPY rows), FuzzFraming (NDJSON LineFramer), FuzzHTTPBody
-# (gzip/deflate with a cap, base64, form bodies, writeKey scan), FuzzConfig (TOML config loader).
+# (gzip/deflate with a cap, base64, form bodies, writeKey scan), FuzzConfig (TOML config loader), FuzzTOML (the
+# TOML reader alone: read, write back, read again).
 # Each starts from its committed seeds (Tests/Fuzz/Corpus/<target>) plus what earlier runs on this machine found
 # (Tests/Fuzz/.build/corpus/<target>, never committed). Exit status is non-zero when any target crashed, tripped
 # a sanitizer or an invariant, leaked, or timed out; the reproducing input is printed and kept under
 # Tests/Fuzz/.build/artifacts/. Reproduce one with `Tests/Fuzz/.build/release/<target> <file>`, and add it
 # as a regression test to the normal suite.
 #
-# Build: a separate package (Tests/Fuzz/Package.swift) compiling the real sources through symlinks, release mode
+# Build: a separate package (Tests/Fuzz/Package.swift) compiling the real sources (EventdTOML as a dependency on
+# the main package, the rest through symlinks), release mode
 # with `--sanitize=fuzzer --sanitize=address`; about 3 minutes from scratch on 2 cores, seconds when cached.
 # `--disable-dead-strip` is essential: release links use --gc-sections, which throws away every Swift module's
 # coverage counters (__sancov_cntrs is referenced by nothing), leaving libFuzzer blind ("corp: 1/1b"). And
@@ -27,7 +29,7 @@ runs=()
 [ -n "${FUZZ_RUNS:-}" ] && runs+=(-runs="$FUZZ_RUNS")
 cd "$here"
 
-all_targets=(FuzzDecode FuzzFraming FuzzHTTPBody FuzzConfig)
+all_targets=(FuzzDecode FuzzFraming FuzzHTTPBody FuzzConfig FuzzTOML)
 replay=()
 seconds=60
 targets=()
@@ -70,17 +72,9 @@ for target in "${targets[@]}"; do
         status=$?
     else
         echo "fuzz: $target for ${seconds} s"
-        # TOMLKit leaks on every parse (lsan.supp); with leak checks on, libFuzzer then runs a full LeakSanitizer
-        # pass after every input (~75 inputs/s instead of thousands), so this target fuzzes without them. The
-        # leaks still add up (~5 KB an input: 1 GB a minute at 2,400 inputs/s), so a long FuzzConfig run is
-        # a series of processes of at most 30 s, each going on from the corpus the earlier ones grew (with
-        # FUZZ_SEED, process i uses seed FUZZ_SEED+i). A bounded run (FUZZ_RUNS) is one process.
+        # Every target runs with leak checks on, in one process for the whole time.
         leaks=1
         slice_limit=$seconds
-        if [[ "$target" == FuzzConfig ]]; then
-            leaks=0
-            [[ ${#runs[@]} -eq 0 ]] && slice_limit=30
-        fi
         : >"$log"
         remaining=$seconds
         round=0

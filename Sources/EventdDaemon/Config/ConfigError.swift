@@ -1,3 +1,5 @@
+import EventdTOML
+
 /// Why eventd refused its configuration: one code, the key at fault, and one sentence for the operator.
 ///
 /// Every problem found while reading the config file, the `EVENTD_*` environment variables or command-line
@@ -25,9 +27,10 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     public var key: String?
     /// One line saying what is wrong and what would be accepted instead.
     public var description: String
-    /// 1-based line of a syntax error in the TOML text, when known.
+    /// 1-based line in the TOML text of the syntax error, or of the value or key at fault, when it came from
+    /// a file or text (not from the environment).
     public var line: Int?
-    /// 1-based column of a syntax error in the TOML text, when known.
+    /// 1-based column (in characters) that goes with `line`.
     public var column: Int?
 
     /// Creates an error; `description` should be one line without a trailing period.
@@ -37,6 +40,20 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
         self.description = Self.oneLine(description)
         self.line = line
         self.column = column
+    }
+
+    /// The same error with where in the TOML text it is: `line` and `column` set, and the description prefixed
+    /// `file:line:column: ` (`line L, column C: ` for text that is not a file). An error that already has a
+    /// position keeps it: the innermost one is the most precise.
+    func located(at position: TOMLPosition, in file: String?) -> ConfigError {
+        guard line == nil else { return self }
+        var copy = self
+        copy.line = position.line
+        copy.column = position.column
+        let prefix = file.map { "\($0):\(position.line):\(position.column)" }
+            ?? "line \(position.line), column \(position.column)"
+        copy.description = Self.oneLine(prefix) + ": " + description
+        return copy
     }
 
     /// The same error with where the value came from appended, e.g. ` in /etc/eventd/eventd.toml`.
@@ -55,18 +72,7 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// `text` with every character `matches` picks written as an escape: `\n`, `\r`, `\t`, else `\u{…}`.
     static func escaping(_ text: String, where matches: (Unicode.Scalar) -> Bool) -> String {
-        guard text.unicodeScalars.contains(where: matches) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case _ where !matches(scalar): out.unicodeScalars.append(scalar)
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            }
-        }
-        return out
+        TOMLError.escaping(text, where: matches)
     }
 
     private static func breaksLines(_ scalar: Unicode.Scalar) -> Bool {

@@ -1,10 +1,10 @@
-import TOMLKit
+import EventdTOML
 
-/// A config value before it is decoded for its key: a parsed TOML value, or raw text from an environment
-/// variable or command-line override, which each key's codec reads with the same rules as TOML.
+/// A config value before it is decoded for its key: a value read from the TOML file, or raw text from an
+/// environment variable or command-line override, which each key's codec reads with the same rules as TOML.
 ///
-/// TOMLKit's values are converted into this tree at once so the rest of the loader is plain Swift, and so the
-/// file, the environment and overrides go through the same decoding.
+/// The file, the environment and overrides go through the same decoding. Where a file's value stands
+/// (line:column) stays with the `TOMLNode` it came from; the loader adds it to the errors a codec throws.
 indirect enum ConfigNode: Sendable {
     case table([(key: String, value: ConfigNode)])
     case array([ConfigNode])
@@ -12,10 +12,23 @@ indirect enum ConfigNode: Sendable {
     case integer(Int)
     case float(Double)
     case boolean(Bool)
-    /// A TOML date, time or date-time, which no eventd key takes; carries the TOML type's name.
+    /// A TOML date, time or date-time, which no eventd key takes; carries the TOML type's name with its
+    /// article (`an offset date-time`).
     case unsupported(String)
     /// Unparsed text from `EVENTD_*` or an override; a codec gives it meaning.
     case text(String)
+
+    init(_ node: TOMLNode) {
+        switch node.value {
+        case .table(let entries): self = .table(entries.map { ($0.key, ConfigNode($0.node)) })
+        case .array(let items): self = .array(items.map(ConfigNode.init))
+        case .string(let text): self = .string(text)
+        case .integer(let number): self = .integer(number)
+        case .float(let number): self = .float(number)
+        case .boolean(let value): self = .boolean(value)
+        case .dateTime: self = .unsupported(node.value.typeName)
+        }
+    }
 
     /// The value's type as the operator wrote it, for "must be X, not Y" messages.
     var typeName: String {
@@ -26,49 +39,24 @@ indirect enum ConfigNode: Sendable {
         case .integer: "an integer"
         case .float: "a floating-point number"
         case .boolean: "a boolean"
-        case .unsupported(let name): "a \(name)"
+        case .unsupported(let name): name
         }
     }
 
-    /// Parses a TOML document into its top-level entries.
-    static func parseDocument(_ text: String) throws(ConfigError) -> [(key: String, value: ConfigNode)] {
-        // toml++ aborts the process on some malformed input instead of throwing: it only sees checked syntax.
-        try TOMLSyntaxCheck.check(text)
-        let table: TOMLTable
+    /// Reads a TOML document into its top-level entries; `file` names it in errors (`file:line:column: …`).
+    static func parseDocument(_ text: String, file: String? = nil) throws(ConfigError) -> [TOMLEntry] {
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let position = error.source.begin
-            let message = error.description.split(whereSeparator: \.isNewline).joined(separator: " ")
-            throw ConfigError(
-                code: .syntax, key: nil,
-                description: "TOML syntax error at line \(position.line), column \(position.column): \(message)",
-                line: position.line, column: position.column)
+            return try TOMLReader.read(text)
         } catch {
-            throw ConfigError(code: .syntax, key: nil, description: "TOML syntax error: \(error)")
+            let what = error.kind == .syntax ? "TOML syntax error" : "TOML error"
+            throw ConfigError(code: .syntax, key: nil, description: "\(what): \(error.message)")
+                .located(at: error.position, in: file)
         }
-        return entries(of: table)
     }
 
     /// Parses `text` as a single TOML value (e.g. an array written in an environment variable).
     static func parseValue(_ text: String) -> ConfigNode? {
         guard let entries = try? parseDocument("value = " + text), entries.count == 1 else { return nil }
-        return entries[0].value
-    }
-
-    private static func entries(of table: TOMLTable) -> [(key: String, value: ConfigNode)] {
-        table.keys.compactMap { key in table[key].map { (key, node(from: $0)) } }
-    }
-
-    private static func node(from value: TOMLValueConvertible) -> ConfigNode {
-        switch value.type {
-        case .table: .table(value.table.map(entries(of:)) ?? [])
-        case .array: .array(value.array.map { $0.map(node(from:)) } ?? [])
-        case .string: .string(value.string ?? "")
-        case .int: .integer(value.int ?? 0)
-        case .double: .float(value.double ?? 0)
-        case .bool: .boolean(value.bool ?? false)
-        case .date, .time, .dateTime: .unsupported(value.type.description)
-        }
+        return ConfigNode(entries[0].node)
     }
 }
