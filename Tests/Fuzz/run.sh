@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds eventd's libFuzzer targets and runs each for a bounded time.
 #
-#   Tests/Fuzz/run.sh [seconds-per-target] [target …]      (default: 60 s, all four targets)
+#   Tests/Fuzz/run.sh [seconds-per-target] [target …]      (default: 60 s, all five targets)
 #   Tests/Fuzz/run.sh --replay FILE…                        run every target once on the given inputs
 #
 # Targets: FuzzDecode (JSON scanner/validator → COPY rows), FuzzFraming (NDJSON LineFramer), FuzzHTTPBody
-# (gzip/deflate with a cap, base64, form bodies, writeKey scan), FuzzConfig (TOML config loader).
+# (gzip/deflate with a cap, base64, form bodies, writeKey scan), FuzzVendorBody (PostHog/Mixpanel/Snowplow bodies:
+# base64, form, gzip, lz-string, the JSON rewrite), FuzzConfig (TOML config loader).
 # Each starts from its committed seeds (Tests/Fuzz/Corpus/<target>) plus what earlier runs on this machine found
 # (Tests/Fuzz/.build/corpus/<target>, never committed). Exit status is non-zero when any target crashed, tripped
 # a sanitizer or an invariant, leaked, or timed out; the reproducing input is printed and kept under
@@ -27,7 +28,7 @@ runs=()
 [ -n "${FUZZ_RUNS:-}" ] && runs+=(-runs="$FUZZ_RUNS")
 cd "$here"
 
-all_targets=(FuzzDecode FuzzFraming FuzzHTTPBody FuzzConfig)
+all_targets=(FuzzDecode FuzzFraming FuzzHTTPBody FuzzVendorBody FuzzConfig)
 replay=()
 seconds=60
 targets=()
