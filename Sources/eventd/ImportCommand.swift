@@ -11,13 +11,15 @@ struct ImportCommand: ParsableCommand {
         abstract: "Load NDJSON or JSON-array files of events (.gz too; - for standard input) into PostgreSQL.",
         discussion: """
             Each line of an NDJSON file, or each element of a file that holds one JSON array, is one \
-            text in any shape eventd accepts live (a native or Segment event, a Segment batch). It goes \
+            text in any shape eventd accepts live: a native or Segment event or batch, or a PostHog, \
+            Mixpanel or Snowplow (tp2 string map) event, rewritten by that protocol's adapter as on its \
+            routes (--format; auto looks at each file's first record). It goes \
             through the same validation and enrichment, and into analytics.events with COPY; refusals \
             go to analytics.rejected_events with source_key import:FILE:LINE. Events older than the \
             live limit (limits.max_past) are accepted unless --max-age-days says otherwise.
 
-            Safe to run again after an interruption: events that carry an id (messageId and friends) \
-            are not stored twice. At the end one rollup run folds everything in (--no-rollup skips it).
+            Safe to run again after an interruption: events that carry an id (messageId and friends, \
+            PostHog's uuid, Mixpanel's $insert_id, Snowplow's eid) are not stored twice. At the end one rollup run folds everything in (--no-rollup skips it).
 
             A progress bar goes to standard error on a terminal; elsewhere, a line every 5 seconds.
             """
@@ -34,6 +36,11 @@ struct ImportCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Refuse events older than this many days (default: no limit).", valueName: "days"))
     var maxAgeDays: Int?
+
+    @Option(help: ArgumentHelp(
+        "The files' event shape: auto (each file's first record decides), segment, native, posthog, mixpanel or snowplow (tp2 payload_data string maps).",
+        valueName: "format"))
+    var format: ImportFormat = .auto
 
     @Flag(help: "Do not run the rollup at the end.")
     var noRollup = false
@@ -59,7 +66,7 @@ struct ImportCommand: ParsableCommand {
         limits.maxPastMicros = Int64(maxAgeDays ?? 36_500) * 86_400 * 1_000_000
         let resolved = settings
         let runner = ImportRunner(batchRows: batchRows ?? settings.config.loader.batchRows, limits: limits,
-                                  logger: logger, connect: { try resolved.connect() })
+                                  format: format, logger: logger, connect: { try resolved.connect() })
         let display = ProgressDisplay(quiet: quiet)
         let summary: ImportRunner.Summary
         do {
@@ -105,3 +112,5 @@ final class ProgressDisplay {
         if drewInPlace { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
+
+extension ImportFormat: ExpressibleByArgument {}

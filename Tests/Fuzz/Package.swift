@@ -7,6 +7,8 @@
 //   EventdConfig     → Sources/EventdDaemon/Config (the config loader: Foundation + EventdTOML only)
 //   FuzzHTTPBody     → the four HTTP body decoders of Sources/EventdDaemon/Sources/HTTP and Protocols/Segment (internal types,
 //                      so the fuzz entry point is compiled into the same module)
+//   FuzzVendorBody   → PostHog's, Mixpanel's and Snowplow's body decoding and event mapping (Sources/EventdDaemon/Protocols),
+//                      with the HTTP helpers they use, likewise symlinked
 //
 // Built with `swift build -c release --sanitize=fuzzer --sanitize=address` (run.sh does it): SwiftPM then links
 // libFuzzer's `main` instead of the executables' own.
@@ -37,6 +39,12 @@ let package = Package(
         .executableTarget(
             name: "FuzzHTTPBody",
             dependencies: [.product(name: "CZlib", package: "eventd"), .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .executableTarget(
+            name: "FuzzVendorBody",
+            dependencies: [.product(name: "CZlib", package: "eventd"), .product(name: "EventdCore", package: "eventd"),
+                           .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .executableTarget(
             name: "FuzzConfig",

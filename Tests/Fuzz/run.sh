@@ -5,7 +5,8 @@
 #   Tests/Fuzz/run.sh --replay FILE…                        run every target once on the given inputs
 #
 # Targets: FuzzDecode (JSON scanner/validator → COPY rows), FuzzFraming (NDJSON LineFramer), FuzzHTTPBody
-# (gzip/deflate with a cap, base64, form bodies, writeKey scan), FuzzConfig (TOML config loader), FuzzTOML (the
+# (gzip/deflate with a cap, base64, form bodies, writeKey scan), FuzzVendorBody (PostHog/Mixpanel/Snowplow bodies:
+# base64, form, gzip, lz-string, the JSON rewrite), FuzzConfig (TOML config loader), FuzzTOML (the
 # TOML reader alone: read, write back, read again).
 # Each starts from its committed seeds (Tests/Fuzz/Corpus/<target>) plus what earlier runs on this machine found
 # (Tests/Fuzz/.build/corpus/<target>, never committed). Exit status is non-zero when any target crashed, tripped
@@ -29,7 +30,7 @@ runs=()
 [ -n "${FUZZ_RUNS:-}" ] && runs+=(-runs="$FUZZ_RUNS")
 cd "$here"
 
-all_targets=(FuzzDecode FuzzFraming FuzzHTTPBody FuzzConfig FuzzTOML)
+all_targets=(FuzzDecode FuzzFraming FuzzHTTPBody FuzzVendorBody FuzzConfig FuzzTOML)
 replay=()
 seconds=60
 targets=()

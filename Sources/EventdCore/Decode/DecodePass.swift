@@ -9,6 +9,8 @@ struct DecodePass {
     let scratch: DecoderScratch
     var generator: UUIDv7Generator
     var rejections: [Rejection]
+    /// The vendor's own bytes when `base` is an adapter's rewriting (refusals keep those as `raw`).
+    let sender: SenderBytes?
     var summary = DecodeSummary()
 
     var limits: IngestLimits { context.limits }
@@ -167,6 +169,13 @@ struct DecodePass {
     private mutating func record(_ r: Rejection) {
         rejections.append(r)
         summary.rejected += 1
+        if let sender {
+            let range = sender.range(forIndex: r.index)
+            sender.bytes.withUnsafeBytes {
+                CopyRowEncoder.appendRejection(r, raw: UnsafeRawBufferPointer(rebasing: $0[range]), context: context, to: rejectedOut)
+            }
+            return
+        }
         CopyRowEncoder.appendRejection(
             r, raw: UnsafeRawBufferPointer(start: base + r.rawRange.lowerBound, count: r.rawRange.count),
             context: context, to: rejectedOut)

@@ -27,15 +27,17 @@ public struct EventDecoder {
     }
 
     /// Decodes `text`, appending one analytics.events row per accepted event to `events` and one
-    /// analytics.rejected_events row per refusal to `rejected`.
+    /// analytics.rejected_events row per refusal to `rejected`. When `text` is an adapter's rewriting
+    /// of a vendor's events, `sender` holds the vendor's own bytes: a refusal's `raw` is taken from there.
     public mutating func decode(
-        _ text: UnsafeRawBufferPointer, context: IngestContext, into events: RowBuffer, rejected: RowBuffer
+        _ text: UnsafeRawBufferPointer, context: IngestContext, into events: RowBuffer, rejected: RowBuffer,
+        sender: SenderBytes? = nil
     ) -> DecodeSummary {
         rejections.removeAll(keepingCapacity: true)
         guard let raw = text.baseAddress, text.count > 0 else {
             var pass = DecodePass(
                 base: UnsafePointer(bitPattern: 1)!, count: 0, context: context, events: events, rejectedOut: rejected,
-                scratch: scratch, generator: generator, rejections: [])
+                scratch: scratch, generator: generator, rejections: [], sender: sender)
             pass.rejectWhole(.malformedJSON, "The text is empty.")
             rejections = pass.rejections
             return pass.summary
@@ -43,7 +45,7 @@ public struct EventDecoder {
         scratch.prepareConstants(context)
         var pass = DecodePass(
             base: raw.assumingMemoryBound(to: UInt8.self), count: text.count, context: context, events: events,
-            rejectedOut: rejected, scratch: scratch, generator: generator, rejections: [])
+            rejectedOut: rejected, scratch: scratch, generator: generator, rejections: [], sender: sender)
         swap(&pass.rejections, &rejections)
         pass.run()
         swap(&pass.rejections, &rejections)
@@ -53,9 +55,10 @@ public struct EventDecoder {
 
     /// `decode` for a `[UInt8]` / `Data`-like contiguous collection (tests, tools).
     public mutating func decode(
-        _ text: some ContiguousBytes, context: IngestContext, into events: RowBuffer, rejected: RowBuffer
+        _ text: some ContiguousBytes, context: IngestContext, into events: RowBuffer, rejected: RowBuffer,
+        sender: SenderBytes? = nil
     ) -> DecodeSummary {
-        text.withUnsafeBytes { decode($0, context: context, into: events, rejected: rejected) }
+        text.withUnsafeBytes { decode($0, context: context, into: events, rejected: rejected, sender: sender) }
     }
 }
 

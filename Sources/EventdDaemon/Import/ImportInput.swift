@@ -1,4 +1,4 @@
-import CZlib
+import NIOCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +14,8 @@ final class ImportInput {
     private(set) var consumed = 0
     private let fd: Int32
     private var raw = [UInt8](repeating: 0, count: 1 << 20)
-    private var inflater: UnsafeMutablePointer<z_stream>?
+    private var inflater: BodyInflater?
+    private var output = ByteBuffer()
     private var pending: ArraySlice<UInt8> = []
     private var sniffed = false
     private var atEnd = false
@@ -38,10 +39,6 @@ final class ImportInput {
 
     deinit {
         if fd != STDIN_FILENO { Glibc.close(fd) }
-        if let inflater {
-            inflateEnd(inflater)
-            inflater.deallocate()
-        }
     }
 
     /// Appends the next decompressed bytes to `out`; false once the input is exhausted.
@@ -64,7 +61,7 @@ final class ImportInput {
         if !sniffed {
             sniffed = true
             if pending.count >= 2, pending[pending.startIndex] == 0x1F, pending[pending.startIndex + 1] == 0x8B {
-                try startInflating()
+                startInflating()
             }
         }
         guard inflater != nil else {
@@ -78,42 +75,30 @@ final class ImportInput {
 
     private var streamEnded = false
 
-    private func startInflating() throws(Failure) {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        guard inflateInit2_(stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            stream.deallocate()
-            throw Failure(description: "\(name): zlib could not start")
-        }
-        inflater = stream
+    private func startInflating() {
+        inflater = BodyInflater(encoding: .gzip)
     }
 
+    /// Inflates `pending` with the HTTP collector's inflater (the same zlib handling and checks);
+    /// a member that ends before the input does is followed by the next one.
     private func inflate(into out: inout [UInt8]) throws(Failure) {
-        guard let stream = inflater else { return }
-        var output = [UInt8](repeating: 0, count: 1 << 20)
-        var status: Int32 = Z_OK
-        let (consumedInput, produced) = pending.withUnsafeBytes { (input: UnsafeRawBufferPointer) -> (Int, Int) in
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
-            stream.pointee.avail_in = uInt(input.count)
-            let produced: Int = output.withUnsafeMutableBytes { buffer in
-                stream.pointee.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
-                stream.pointee.avail_out = uInt(buffer.count)
-                status = CZlib.inflate(stream, Z_NO_FLUSH)
-                return buffer.count - Int(stream.pointee.avail_out)
-            }
-            return (input.count - Int(stream.pointee.avail_in), produced)
-        }
-        let stuck = status == Z_BUF_ERROR && consumedInput == 0 && produced == 0
-        guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR, !stuck else {
-            throw Failure(description: "\(name): not a valid gzip stream")
-        }
-        streamEnded = status == Z_STREAM_END
-        out.append(contentsOf: output[..<produced])
-        pending = pending.dropFirst(consumedInput)
-        if streamEnded, !pending.isEmpty {
-            // Another gzip member follows (e.g. `cat a.gz b.gz`).
-            inflateReset(stream)
+        guard let inflater else { return }
+        if streamEnded {
+            inflater.restart()
             streamEnded = false
+        }
+        output.clear()
+        // History files are the operator's own: no cap beyond what memory allows for one chunk's output.
+        let status = pending.withUnsafeBytes { inflater.inflate($0, into: &output, limit: Int.max / 2) }
+        out.append(contentsOf: output.readableBytesView)
+        switch status {
+        case .needsMore:
+            pending = []
+        case .finished:
+            streamEnded = true
+            pending = pending.suffix(inflater.unconsumedInput)
+        case .malformed, .tooLarge:
+            throw Failure(description: "\(name): not a valid gzip stream")
         }
     }
 }

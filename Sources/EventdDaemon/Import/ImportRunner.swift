@@ -7,9 +7,13 @@ import Logging
 /// into PostgreSQL with the loader's COPY path (`CopyLoader`: duplicates absorbed, poison rows
 /// dead-lettered), then one rollup run for everything at the end.
 ///
+/// Files may hold eventd's own shapes or a vendor's (`ImportFormat`: PostHog, Mixpanel, Snowplow),
+/// which the vendor's adapter rewrites as it does live traffic; a refused vendor event keeps its own
+/// bytes in `analytics.rejected_events.raw`.
+///
 /// Running it again over the same files stores nothing twice for events that carry an id
-/// (`messageId` and friends): their event id is derived from it. Events without an id get a fresh
-/// one each time, as they do live.
+/// (`messageId` and friends; PostHog's `uuid`, Mixpanel's `$insert_id`, Snowplow's `eid`): their
+/// event id is derived from it. Events without an id get a fresh one each time, as they do live.
 public final class ImportRunner {
     public struct Summary: Sendable, CustomStringConvertible {
         public var files = 0
@@ -36,6 +40,7 @@ public final class ImportRunner {
     private let loader: CopyLoader
     private let batchRows: Int
     private let limits: IngestLimits
+    private let format: ImportFormat
     private let logger: Logger
     private let clock = ContinuousClock()
     private var decoder = EventDecoder()
@@ -43,11 +48,12 @@ public final class ImportRunner {
     /// The decoder's own refusal rows for one text, rewritten with the file and line before they go.
     private let textRefusals = RowBuffer(table: .rejectedEvents)
 
-    public init(batchRows: Int, limits: IngestLimits, logger: Logger,
+    public init(batchRows: Int, limits: IngestLimits, format: ImportFormat = .auto, logger: Logger,
                 connect: @escaping () throws -> PostgresConnection) {
         self.loader = CopyLoader(logger: logger, connect: connect)
         self.batchRows = batchRows
         self.limits = limits
+        self.format = format
         self.logger = logger
     }
 
@@ -72,13 +78,16 @@ public final class ImportRunner {
         for input in inputs {
             let label = "import:" + (input.name == "-" ? "stdin" : String(input.name.split(separator: "/").last ?? "file"))
             var texts = ImportTexts()
+            var fileFormat: ImportFormat? = format == .auto ? nil : format
             var chunk: [UInt8] = []
             var more = true
             while more {
                 chunk.removeAll(keepingCapacity: true)
                 more = try input.read(into: &chunk)
                 try texts.feed(chunk, atEnd: !more) { text, position in
-                    decode(text, position: position, label: label, into: batch, summary: &summary)
+                    let shape = fileFormat ?? ImportFormat.sniff(text, maxDepth: limits.maxDepth)
+                    fileFormat = shape
+                    decode(text, position: position, label: label, adapter: shape.adapter, into: batch, summary: &summary)
                     if batch.events.rowCount + batch.rejections.rowCount >= batchRows {
                         try commit(batch, summary: &summary)
                         batch.reset()
@@ -101,20 +110,48 @@ public final class ImportRunner {
         return summary
     }
 
-    private func decode(_ text: UnsafeRawBufferPointer, position: Int, label: String, into batch: IngestBatch,
-                        summary: inout Summary) {
+    private func decode(_ text: UnsafeRawBufferPointer, position: Int, label: String, adapter: (any ImportableProtocol)?,
+                        into batch: IngestBatch, summary: inout Summary) {
         var context = IngestContext(receivedAt: Timestamp.now(), transport: .sql, sourceKey: label, limits: limits)
-        let result = decoder.decode(text, context: context, into: batch.events, rejected: textRefusals)
+        let sender: SenderBytes?
+        let result: DecodeSummary
+        if let adapter, let rewritten = Self.rewrite(text, adapter: adapter, receivedAt: context.receivedAt,
+                                                     maxDepth: limits.maxDepth) {
+            sender = rewritten.sender
+            result = decoder.decode(rewritten.text, context: context, into: batch.events, rejected: textRefusals,
+                                    sender: rewritten.sender)
+        } else {
+            sender = nil
+            result = decoder.decode(text, context: context, into: batch.events, rejected: textRefusals)
+        }
         summary.accepted += result.accepted
         guard result.rejected > 0 else { return }
         summary.refused += result.rejected
         // Refusals say where they came from: the file and the line (or array element).
         context.sourceKey = "\(label):\(position)"
         for rejection in decoder.rejections {
-            let raw = UnsafeRawBufferPointer(rebasing: text[rejection.rawRange.clamped(to: 0..<text.count)])
-            CopyRowEncoder.appendRejection(rejection, raw: raw, context: context, to: batch.rejections)
+            if let sender {
+                sender.bytes.withUnsafeBytes {
+                    let raw = UnsafeRawBufferPointer(rebasing: $0[sender.range(forIndex: rejection.index)])
+                    CopyRowEncoder.appendRejection(rejection, raw: raw, context: context, to: batch.rejections)
+                }
+            } else {
+                let raw = UnsafeRawBufferPointer(rebasing: text[rejection.rawRange.clamped(to: 0..<text.count)])
+                CopyRowEncoder.appendRejection(rejection, raw: raw, context: context, to: batch.rejections)
+            }
         }
         textRefusals.removeAll()
+    }
+
+    /// A vendor record as the decoder's text (the adapter's mapping of each of its events) and the
+    /// vendor's own bytes; nil when the record is not JSON (the decoder then refuses it as it is).
+    static func rewrite(_ text: UnsafeRawBufferPointer, adapter: any ImportableProtocol, receivedAt: Int64,
+                        maxDepth: Int) -> (text: [UInt8], sender: SenderBytes)? {
+        let bytes = Array(text)
+        guard let record = JSONValue.parse(bytes, maxDepth: maxDepth) else { return nil }
+        let events = adapter.importEvents(of: record)
+        let mapped = events.map { adapter.importMap($0, receivedAt: receivedAt) }
+        return (EventdEvent.batchText(mapped), .batch(bytes, members: adapter.importBatchMembers, events: events))
     }
 
     /// Commits one batch; a lost connection is retried (the same rows again: duplicates are absorbed)

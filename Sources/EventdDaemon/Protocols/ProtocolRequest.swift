@@ -1,3 +1,4 @@
+import EventdCore
 import NIOHTTP1
 
 /// A request whose body has arrived (already inflated), as an adapter's `payload` sees it.
@@ -58,6 +59,10 @@ struct ProtocolEvents: Sendable {
     /// The vendor drops bots itself (Plausible, Umami): a bot's User-Agent stores nothing even when
     /// `drop_bots` is off, and the answer says so in the vendor's way.
     var dropsBots = false
+    /// The sender's id for the whole request (PostHog's `PostHog-Request-Id`), echoed on the answer.
+    var requestID: String?
+    /// The vendor's own bytes behind `text`: what a refused event's `raw` keeps (see `SenderBytes`).
+    var sender: SenderBytes?
 
     init(text: [UInt8]?, writeKey: [UInt8]? = nil, eventIDs: [String?] = [], verbose: Bool = false) {
         self.text = text

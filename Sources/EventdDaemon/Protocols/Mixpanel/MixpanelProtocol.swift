@@ -1,11 +1,12 @@
 import NIOHTTP1
 
 /// Mixpanel's ingestion API, as the `mixpanel` libraries (Python, JS, …) send it: `/track` (events),
-/// `/engage` (profile updates, stored as identify events) and `/import` (historical events, each
+/// `/engage` (profile updates, stored as identify events), `/groups` (group profile updates, stored
+/// as group events) and `/import` (historical events, each
 /// with an `$insert_id`). Bodies: `data=` in a form or the query — plain JSON or base64 — or a JSON
 /// array as the body; gzip by `Content-Encoding` or magic bytes.
 ///
-/// Answers as Mixpanel does: `/track` and `/engage` say `1` (or `{"status":1,"error":null}` with
+/// Answers as Mixpanel does: `/track`, `/engage` and `/groups` say `1` (or `{"status":1,"error":null}` with
 /// `verbose=1`); `/import` says `{"code":200,"num_records_imported":N,"status":1}`, or `400` with
 /// `failed_records` (index, `$insert_id`, message) when some events were refused — the others are
 /// stored. Failures that a retry can fix are `503`, which Mixpanel's clients retry.
@@ -15,6 +16,7 @@ struct MixpanelProtocol: IngestProtocol {
     var routes: [ProtocolRoute] {
         [ProtocolRoute("/track/", [.POST, .GET], tag: "track"),
          ProtocolRoute("/engage/", [.POST, .GET], tag: "engage"),
+         ProtocolRoute("/groups/", [.POST, .GET], tag: "groups"),
          ProtocolRoute("/import/", [.POST], tag: "import")]
     }
 
@@ -28,6 +30,7 @@ struct MixpanelProtocol: IngestProtocol {
             raw = Array(request.body)
         }
         let tree: JSONValue
+        let decoded: [UInt8]
         switch PayloadEncoding.sniff(raw, limit: request.maxBodyBytes) {
         case .failure(.tooLarge):
             return .refused(RequestRefusal(.payloadTooLarge, .bodyTooLarge, "The body (decoded) passes \(request.maxBodyBytes) bytes."))
@@ -38,21 +41,27 @@ struct MixpanelProtocol: IngestProtocol {
                 return .refused(RequestRefusal(.badRequest, .malformedRequest, "The data is not valid JSON."))
             }
             tree = parsed
+            decoded = bytes
         }
         let records = tree.array ?? [tree]
-        let engage = request.route.tag == "engage"
         var mapped: [JSONValue] = []
         var ids: [String?] = []
         var token: String?
         for record in records {
-            let (json, insertID) = engage ? MixpanelEventMapping.mapProfileUpdate(record) : MixpanelEventMapping.map(record)
+            let (json, insertID) = switch request.route.tag {
+            case "engage": MixpanelEventMapping.mapProfileUpdate(record)
+            case "groups": MixpanelEventMapping.mapGroupUpdate(record)
+            default: MixpanelEventMapping.map(record)
+            }
             mapped.append(json)
             ids.append(insertID)
             if token == nil { token = record["$token"]?.string ?? record["properties"]?["token"]?.string }
         }
         let verbose = request.parameter("verbose").map { $0 == "1" || $0 == "true" } ?? false
-        return .events(ProtocolEvents(text: EventdEvent.batchText(mapped), writeKey: token.map { Array($0.utf8) },
-                                      eventIDs: ids, verbose: verbose))
+        var events = ProtocolEvents(text: EventdEvent.batchText(mapped), writeKey: token.map { Array($0.utf8) },
+                                    eventIDs: ids, verbose: verbose)
+        events.sender = .batch(decoded, members: [], events: records)
+        return .events(events)
     }
 
     func reply(_ receipt: Receipt, context: ProtocolReplyContext) -> HTTPReply {

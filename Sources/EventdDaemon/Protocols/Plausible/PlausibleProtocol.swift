@@ -1,3 +1,4 @@
+import EventdCore
 import NIOHTTP1
 
 /// Plausible's events API, as its script (`script.js`) and server-side callers send it:
@@ -13,13 +14,15 @@ struct PlausibleProtocol: IngestProtocol {
     var routes: [ProtocolRoute] { [ProtocolRoute("/api/event", tag: "event")] }
 
     func payload(_ request: ProtocolRequest) -> ProtocolPayload {
-        guard let tree = JSONValue.parse(Array(request.body), maxDepth: request.maxDepth), tree.isObject else {
+        let body = Array(request.body)
+        guard let tree = JSONValue.parse(body, maxDepth: request.maxDepth), tree.isObject else {
             return .refused(RequestRefusal(.badRequest, .malformedRequest, "The body is not a JSON object."))
         }
         var events = ProtocolEvents(text: EventdEvent.batchText([PlausibleEventMapping.map(tree)]),
                                     writeKey: tree["domain"]?.string.map { Array($0.utf8) })
         events.writeKeyIsCandidate = true
         events.dropsBots = true
+        events.sender = SenderBytes(single: body)
         return .events(events)
     }
 

@@ -3,8 +3,9 @@
 /// (`gzip-js`/`gzip`, `lz64`/`lz-string`, `base64`), else gzip by its magic bytes, else base64 when
 /// it does not start like JSON. `Content-Encoding: gzip` was already undone by the HTTP layer.
 enum PostHogBody {
-    static func read(_ request: ProtocolRequest) -> Result<JSONValue, RequestRefusal> {
-        func bad(_ detail: String) -> Result<JSONValue, RequestRefusal> {
+    /// The body's JSON as bytes (what the sender's events are kept as when refused) and as a tree.
+    static func read(_ request: ProtocolRequest) -> Result<(bytes: [UInt8], tree: JSONValue), RequestRefusal> {
+        func bad(_ detail: String) -> Result<(bytes: [UInt8], tree: JSONValue), RequestRefusal> {
             .failure(RequestRefusal(.badRequest, .malformedRequest, detail))
         }
         var raw: [UInt8]
@@ -44,7 +45,7 @@ enum PostHogBody {
             guard let tree = JSONValue.parse(bytes, maxDepth: request.maxDepth) else {
                 return bad("The body is not valid JSON (after undoing its encoding).")
             }
-            return .success(tree)
+            return .success((bytes, tree))
         }
     }
 

@@ -22,7 +22,12 @@ extension PostHogProtocol {
         `{"type","code","detail"}` body); `401`, `413`; `429` and `503` with `Retry-After`, which PostHog's SDKs
         retry. Capture v1 (`/i/v1/analytics/events`): `200 {"results": {uuid: {"result": "ok"}}}`, a refused event
         as `{"result": "drop", "details": "<reason>: <detail>"}` (the SDK does not resend it), and `503` for a batch
-        to resend whole with the same `PostHog-Request-Id` (events deduplicate by uuid).
+        to resend whole with the same `PostHog-Request-Id` (events deduplicate by uuid). Every refusal of the request
+        as a whole (a secret key in the URL, an unknown token, a rate limit) has PostHog's body and status.
+
+        **`PostHog-Request-Id`.** The id the SDKs give a batch, stable across its retries, is echoed on the answer;
+        an event of such a request that carries no `uuid` gets a stable id made from the request id and its position,
+        so a resent batch stores it once.
         """
     }
 }

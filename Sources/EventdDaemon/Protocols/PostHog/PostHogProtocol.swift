@@ -20,9 +20,10 @@ struct PostHogProtocol: IngestProtocol {
 
     func payload(_ request: ProtocolRequest) -> ProtocolPayload {
         let tree: JSONValue
+        let decoded: [UInt8]
         switch PostHogBody.read(request) {
         case .failure(let refusal): return request.othersMayClaim ? .notRecognised : .refused(refusal)
-        case .success(let value): tree = value
+        case .success(let value): (decoded, tree) = value
         }
         if request.othersMayClaim, !PostHogBody.looksLikePostHog(tree) { return .notRecognised }
         let batch = PostHogBody.events(tree)
@@ -32,18 +33,31 @@ struct PostHogProtocol: IngestProtocol {
         var ids: [String?] = []
         mapped.reserveCapacity(batch.count)
         let sdkInfo = request.headers.first(name: "posthog-sdk-info")
-        for event in batch {
-            let (json, uuid) = PostHogEventMapping.map(event, batchSentAt: request.route.tag == "v1" ? nil : batchSentAt,
+        let requestID = PostHogRequestID.read(request.headers)
+        for (index, event) in batch.enumerated() {
+            var (json, uuid) = PostHogEventMapping.map(event, batchSentAt: request.route.tag == "v1" ? nil : batchSentAt,
                                                        receivedAt: request.receivedAt, sdkInfo: sdkInfo)
+            if let requestID, json.isObject, event["uuid"]?.isNull ?? true {
+                json = json.setting("messageId", .string(PostHogRequestID.eventID(requestID, index: index)))
+            }
             mapped.append(json)
             ids.append(uuid)
         }
-        return .events(ProtocolEvents(
+        var events = ProtocolEvents(
             text: EventdEvent.batchText(mapped), writeKey: PostHogBody.token(tree, events: batch).map { Array($0.utf8) },
-            eventIDs: ids))
+            eventIDs: ids)
+        events.requestID = requestID
+        events.sender = .batch(decoded, members: ["batch"], events: batch)
+        return .events(events)
     }
 
     func reply(_ receipt: Receipt, context: ProtocolReplyContext) -> HTTPReply {
+        var reply = receiptReply(receipt, context: context)
+        if let requestID = context.events.requestID { reply.headers.replaceOrAdd(name: PostHogRequestID.header, value: requestID) }
+        return reply
+    }
+
+    private func receiptReply(_ receipt: Receipt, context: ProtocolReplyContext) -> HTTPReply {
         if case .failed(let reason) = receipt.fate {
             return refusal(.unavailable(reason))
         }

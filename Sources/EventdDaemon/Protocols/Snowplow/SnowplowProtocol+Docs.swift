@@ -18,6 +18,8 @@ extension SnowplowProtocol {
 
         **Answers.** POST: `200 ok` once committed; `400` with eventd's per-event refusals when nothing could be
         stored (trackers drop on 400 rather than resend); `503` when a resend can help (trackers retry non-2xx).
+        A request refused as a whole (unknown key, a secret key in the URL) is `401`/`403`, which trackers drop, with
+        the same `{"status":"refused","errors":[…]}` body; `429` with `Retry-After` is retried.
         GET: the 43-byte transparent GIF with `Cache-Control: no-cache, no-store, must-revalidate` as soon as eventd
         holds the event. A Snowplow event needs `uid`, `duid`, `nuid` or `tnuid`: eventd stores events with a user
         or anonymous id only.

@@ -1,3 +1,4 @@
+import EventdCore
 import NIOHTTP1
 
 /// Snowplow's tracker protocol, as its trackers (JavaScript, Python, mobile …) send it:
@@ -18,10 +19,13 @@ struct SnowplowProtocol: IngestProtocol {
 
     func payload(_ request: ProtocolRequest) -> ProtocolPayload {
         var maps: [JSONValue] = []
+        let sender: SenderBytes
         if request.method == .GET {
             maps = [.object(URLEncoding.pairs(in: request.query).map { ($0.0, .string($0.1)) })]
+            sender = SenderBytes(single: request.query)
         } else {
-            guard let tree = JSONValue.parse(Array(request.body), maxDepth: request.maxDepth) else {
+            let body = Array(request.body)
+            guard let tree = JSONValue.parse(body, maxDepth: request.maxDepth) else {
                 return .refused(RequestRefusal(.badRequest, .malformedRequest, "The body is not valid JSON."))
             }
             guard let data = tree["data"]?.array ?? tree.array else {
@@ -29,6 +33,7 @@ struct SnowplowProtocol: IngestProtocol {
                                                "The body is not a payload_data envelope ({\"schema\": …, \"data\": [ … ]})."))
             }
             maps = data
+            sender = .batch(body, members: ["data"], events: data)
         }
         var mapped: [JSONValue] = []
         var ids: [String?] = []
@@ -40,6 +45,7 @@ struct SnowplowProtocol: IngestProtocol {
         let appID = maps.first?["aid"]?.string
         var events = ProtocolEvents(text: EventdEvent.batchText(mapped), writeKey: appID.map { Array($0.utf8) }, eventIDs: ids)
         events.writeKeyIsCandidate = true
+        events.sender = sender
         return .events(events)
     }
 
@@ -63,5 +69,18 @@ struct SnowplowProtocol: IngestProtocol {
             return HTTPReply(status: .badRequest, body: json.bytes, contentType: "application/json")
         }
         return HTTPReply(status: .ok, body: Array("ok".utf8), contentType: "text/plain")
+    }
+
+    /// A whole request refused, in the shape of the refused-payload answer above. The status is what
+    /// matters to the trackers: the JavaScript tracker drops on 400, 401, 403, 410 and 422 and
+    /// retries anything else, so a bad key is final and 429/503 are retried.
+    func refusal(_ refusal: RequestRefusal) -> HTTPReply {
+        var json = JSONWriter()
+        json.raw(#"{"status":"refused","errors":[{"reason":"#)
+        json.string(refusal.code.rawValue)
+        json.raw(#","detail":"#)
+        json.string(refusal.detail)
+        json.raw("}]}")
+        return refusal.withRetryAfter(HTTPReply(status: refusal.status, body: json.bytes, contentType: "application/json"))
     }
 }

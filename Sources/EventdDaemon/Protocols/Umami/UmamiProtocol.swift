@@ -1,3 +1,4 @@
+import EventdCore
 import NIOHTTP1
 
 /// Umami's collection API, as its tracker script and `@umami/node` send it: `POST /api/send` with
@@ -13,7 +14,8 @@ struct UmamiProtocol: IngestProtocol {
     var routes: [ProtocolRoute] { [ProtocolRoute("/api/send", tag: "send")] }
 
     func payload(_ request: ProtocolRequest) -> ProtocolPayload {
-        guard let tree = JSONValue.parse(Array(request.body), maxDepth: request.maxDepth), tree.isObject,
+        let body = Array(request.body)
+        guard let tree = JSONValue.parse(body, maxDepth: request.maxDepth), tree.isObject,
               let payload = tree["payload"], payload.isObject else {
             return .refused(RequestRefusal(.badRequest, .malformedRequest, "The body is not {\"type\": …, \"payload\": {…}}."))
         }
@@ -21,6 +23,7 @@ struct UmamiProtocol: IngestProtocol {
                                     writeKey: payload["website"]?.string.map { Array($0.utf8) })
         events.writeKeyIsCandidate = true
         events.dropsBots = true
+        events.sender = SenderBytes(single: body)
         return .events(events)
     }
 

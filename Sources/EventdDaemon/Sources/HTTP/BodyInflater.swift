@@ -42,6 +42,9 @@ final class BodyInflater {
     /// Input bytes received so far: a retry as raw deflate needs every one of them, so it is possible only
     /// while all of them are in `firstInput` (the header check fails within the first two bytes anyway).
     private var inputSeen = 0
+    /// Input bytes of the last `inflate` call left unread when the stream ended (`.finished`): the
+    /// start of whatever follows it, e.g. the next member of a concatenated gzip file.
+    private(set) var unconsumedInput = 0
 
     init(encoding: Encoding) {
         self.encoding = encoding
@@ -54,6 +57,15 @@ final class BodyInflater {
         if initialised { inflateEnd(stream) }
         stream.deinitialize(count: 1)
         stream.deallocate()
+    }
+
+    /// Starts a new stream of the same encoding after `.finished` (the next member of a gzip file
+    /// made by `cat a.gz b.gz`); the output cap counts afresh.
+    func restart() {
+        guard initialised else { return }
+        inflateReset(stream)
+        produced = 0
+        unconsumedInput = 0
     }
 
     private func start(windowBits: Int32) -> Bool {
@@ -94,6 +106,7 @@ final class BodyInflater {
         stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
         stream.pointee.avail_in = uInt(input.count)
         defer {
+            unconsumedInput = Int(stream.pointee.avail_in)
             stream.pointee.next_in = nil
             stream.pointee.avail_in = 0
         }

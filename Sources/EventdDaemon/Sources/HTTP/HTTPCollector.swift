@@ -90,7 +90,7 @@ struct HTTPCollector: Sendable {
         let key = presented.flatMap(keys.match)
 
         if head.method == .OPTIONS {
-            return .reply(preflight(head, origin: origin, key: key, vary: vary, hasBody: hasBody))
+            return .reply(preflight(head, origin: origin, key: key, vary: vary, hasBody: hasBody, adapter: adapter))
         }
         let candidates = served.filter { $0.route.methods.contains(head.method) }
         guard !candidates.isEmpty else {
@@ -168,14 +168,14 @@ struct HTTPCollector: Sendable {
     }
 
     private func preflight(_ head: HTTPRequestHead, origin: String?, key: WriteKeyStore.Match?, vary: HTTPHeaders,
-                           hasBody: Bool) -> HTTPReply {
+                           hasBody: Bool, adapter: any IngestProtocol) -> HTTPReply {
         var reply = HTTPReply(status: .noContent, close: hasBody)
         reply.headers.add(contentsOf: vary)
         reply.headers.add(name: "Allow", value: CORSPolicy.allowedMethods)
         guard let origin else { return reply }
         guard cors.allowsPreflight(origin: origin, key: key) else {
-            var refused = HTTPReply.failure(.forbidden, .originNotAllowed, "No write key may be used from \(origin).",
-                                            close: hasBody)
+            var refused = adapter.refusal(RequestRefusal(.forbidden, .originNotAllowed, "No write key may be used from \(origin)."))
+            refused.close = hasBody
             refused.headers.add(contentsOf: vary)
             return refused
         }
@@ -249,7 +249,7 @@ struct HTTPCollector: Sendable {
             anonymiseSourceAddress: anonymizeIP, sourceKey: key?.name, limits: limits,
             userAgent: plan.userAgent, country: plan.country)
         return .ingest(HTTPIngestWork(
-            text: events.text, context: context, delivery: plan.delivery, adapter: adapter,
+            text: events.text, sender: events.sender, context: context, delivery: plan.delivery, adapter: adapter,
             replyContext: ProtocolReplyContext(route: chosen.route, delivery: plan.delivery, events: events),
             keyIndex: key?.index, limitByIP: key?.kind != .secret,
             // Secret keys are servers relaying for their users: their own HTTP library says nothing about a bot.

@@ -184,7 +184,9 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         let batch = pool.take()
         let summary: DecodeSummary
         if let text = work.text {
-            summary = text.withUnsafeBytes { decoder!.decode($0, context: work.context, into: batch.events, rejected: batch.rejections) }
+            summary = text.withUnsafeBytes {
+                decoder!.decode($0, context: work.context, into: batch.events, rejected: batch.rejections, sender: work.sender)
+            }
         } else {
             summary = body.withUnsafeReadableBytes { decoder!.decode($0, context: work.context, into: batch.events, rejected: batch.rejections) }
         }

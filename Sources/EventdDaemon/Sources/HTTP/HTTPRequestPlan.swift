@@ -45,6 +45,8 @@ struct HTTPRequestPlan: Sendable {
 struct HTTPIngestWork: Sendable {
     /// The text for the decoder: the body itself (nil), or the protocol's rewriting of it.
     var text: [UInt8]?
+    /// The vendor's own bytes behind `text`, kept as a refused event's `raw`.
+    var sender: SenderBytes?
     var context: IngestContext
     var delivery: HTTPRequestPlan.Delivery
     /// The protocol that read the body, and renders the receipt.

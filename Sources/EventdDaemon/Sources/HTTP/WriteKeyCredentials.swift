@@ -14,12 +14,13 @@ enum WriteKeyCredentials {
         fromHeaders(headers) ?? fromURL(query)
     }
 
-    /// The refusal for a secret key that came in the URL (no key in the headers), else nil.
-    static func secretKeyInURLRefusal(_ key: WriteKeyStore.Match, _ headers: HTTPHeaders, query: Substring?) -> HTTPReply? {
+    /// The refusal for a secret key that came in the URL (no key in the headers), else nil; the
+    /// path's protocol tells it in its own reply shape.
+    static func secretKeyInURLRefusal(_ key: WriteKeyStore.Match, _ headers: HTTPHeaders, query: Substring?) -> RequestRefusal? {
         guard key.kind == .secret, fromHeaders(headers) == nil, fromURL(query) != nil else { return nil }
-        return .failure(.unauthorized, .invalidWriteKey,
-                        "The write key '\(key.name)' is secret and may not be sent in the URL (URLs are logged); "
-                            + "send it in the Authorization header.")
+        return RequestRefusal(.unauthorized, .invalidWriteKey,
+                              "The write key '\(key.name)' is secret and may not be sent in the URL (URLs are logged); "
+                                  + "send it in the Authorization header.")
     }
 
     private static func fromURL(_ query: Substring?) -> [UInt8]? {

@@ -1,0 +1,1 @@
+../../../../Sources/EventdDaemon/Sources/HTTP/HTTPReply.swift

@@ -1,0 +1,1 @@
+../../../../Sources/EventdDaemon/Protocols/Support/JSONValue.swift

@@ -1,0 +1,1 @@
+../../../../Sources/EventdDaemon/Protocols/PostHog/PostHogEventMapping.swift
