@@ -32,6 +32,31 @@ DROP TABLE eventd.rollup_dirty;
 DELETE FROM analytics.event_aggregation_members m
 USING analytics.event_aggregations a
 WHERE a.id = m.aggregation_id AND a.bucket_width = 'minute';
+-- The member-dropping trigger (011) joined its transition table to the member table; on a fresh
+-- database (no statistics yet) pgTAP 14's reset_rollups() sat in that trigger for over 5 minutes of CPU
+-- (a nested loop, by the backtrace).  Now the deleted ids go into an array and each is one probe of the
+-- primary key (aggregation_id, ...): the cost follows the deleted rows, whatever the statistics say.
+CREATE OR REPLACE FUNCTION analytics.event_aggregations_drop_members() RETURNS trigger
+LANGUAGE plpgsql
+SECURITY DEFINER  -- whoever may delete rollups must be able to delete their member rows
+SET search_path = pg_catalog, analytics, pg_temp
+SET enable_seqscan = off
+AS $fn$
+DECLARE
+    v_ids bigint[];
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        TRUNCATE analytics.event_aggregation_members;
+        RETURN NULL;
+    END IF;
+    SELECT array_agg(o.id) INTO v_ids FROM old_rows o WHERE o.bucket_width <> 'minute';  -- minute rows have none (012)
+    IF v_ids IS NOT NULL THEN
+        DELETE FROM analytics.event_aggregation_members m WHERE m.aggregation_id = ANY (v_ids);
+    END IF;
+    RETURN NULL;
+END
+$fn$;
+
 COMMENT ON TABLE analytics.event_aggregation_members IS
     'Distinct sessions (kind s) and users (kind u) of each hour and day event_aggregations row with their event counts; distinct_sessions/distinct_users are the number of rows here, kept by analytics.run_rollups().  Minute rows have none: a run recounts their distinct values from raw events (012).';
 
