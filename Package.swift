@@ -65,6 +65,7 @@ let package = Package(
                 .embedInCode("SQL/009_hourly_type_rollup.sql"),
                 .embedInCode("SQL/010_security_hardening.sql"),
                 .embedInCode("SQL/011_incremental_rollups.sql"),
+                .embedInCode("SQL/012_rollup_storage.sql"),
                 .embedInCode("SQL/013_console_reader.sql"),
             ]
         ),

@@ -12,8 +12,15 @@
 # prints the time of
 #   1. a run after +10k new events (created now, occurred in the last 10 minutes),
 #   2. a run with nothing new while those 10k are still inside the 15-minute late window,
-# as analytics.run_rollups('15 minutes') reports it ("ms", time inside PostgreSQL).  Bounded: it stops
-# after the last SIZE; the database is left for inspection (drop it by hand).
+# as analytics.run_rollups('15 minutes') reports it ("ms", time inside PostgreSQL), and ("after") the
+# storage of the rollups: member rows per bucket width, bytes per event.  Bounded: it stops after the
+# last SIZE; the database is left for inspection (drop it by hand).
+#
+# EVENTD_BENCH_BACKFILL_MAX=N: sizes above N are grown without a new backfill (e.g. 20M on this box,
+# where a backfill would take hours): the rows added for that size are older than the late window and
+# the frontier, so the rollups keep counting only the earlier sizes' rows and the run after +10k measures
+# a day whose table, indexes and minutes hold SIZE events (what a run re-reads), with the member sets
+# of the last backfilled size.
 set -euo pipefail
 variant=${1:?before|after}; shift
 base=${EVENTD_BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:54329/postgres}
@@ -52,13 +59,17 @@ have=0
 for size in "$@"; do
     grow $((size - have)) "now() - interval '3 hours'"
     # The bulk rows carry an old created_at on purpose, so no run would find them: start over.
-    if [[ $variant == after ]]; then
+    if (( size > ${EVENTD_BENCH_BACKFILL_MAX:-size} )); then
+        echo "$variant day=$size: no backfill (EVENTD_BENCH_BACKFILL_MAX=$EVENTD_BENCH_BACKFILL_MAX)"
+    elif [[ $variant == after ]]; then
         psql -d "$url" -c "SELECT analytics.reset_rollups()" >/dev/null
     else
         psql -d "$url" -c "DELETE FROM eventd.rollup_state" >/dev/null  # 006: watermark -infinity = recompute all
     fi
-    t0=$(date +%s.%N); run >/dev/null; t1=$(date +%s.%N)
-    printf '%s day=%s: backfill run %.1f s\n' "$variant" "$size" "$(echo "$t1 - $t0" | bc)"
+    if (( size <= ${EVENTD_BENCH_BACKFILL_MAX:-size} )); then
+        t0=$(date +%s.%N); run >/dev/null; t1=$(date +%s.%N)
+        printf '%s day=%s: backfill run %.1f s\n' "$variant" "$size" "$(echo "$t1 - $t0" | bc)"
+    fi
     psql -d "$url" -c "
         INSERT INTO analytics.events (type, name, session_id, user_id, occurred_at, original_timestamp, transport, country, device_type)
         SELECT 'track', (ARRAY['page_view_home', 'signup_click', 'checkout'])[1 + i % 3], 'n' || (i / 20),
@@ -76,5 +87,15 @@ for size in "$@"; do
                    (SELECT count(*) FROM analytics.event_aggregation_members) || ' rows;',
                    'analytics.events', pg_size_pretty((SELECT sum(pg_total_relation_size(c.oid)) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                                                        WHERE i.inhparent = 'analytics.events'::regclass)::bigint)"
+        psql -d "$url" -At -F ' ' -c "
+            SELECT 'members per width:', string_agg(w || ' ' || n, ', ' ORDER BY w) FROM (
+                SELECT a.bucket_width::text AS w, count(*) AS n FROM analytics.event_aggregation_members m
+                JOIN analytics.event_aggregations a ON a.id = m.aggregation_id GROUP BY 1) x"
+        psql -d "$url" -At -F ' ' -c "
+            SELECT 'per event:', round(m.rows / e.n, 2) || ' member rows,', round(m.bytes / e.n) || ' member bytes,',
+                   round((m.bytes + pg_total_relation_size('analytics.event_aggregations')) / e.n) || ' rollup bytes (members + aggregations)'
+            FROM (SELECT count(*)::numeric AS n FROM analytics.events) e,
+                 (SELECT count(*)::numeric AS rows, pg_total_relation_size('analytics.event_aggregation_members')::numeric AS bytes
+                  FROM analytics.event_aggregation_members) m"
     fi
 done

@@ -18,6 +18,7 @@ public enum Migrations {
         file("009_hourly_type_rollup.sql", PackageResources._09_hourly_type_rollup_sql),
         file("010_security_hardening.sql", PackageResources._10_security_hardening_sql),
         file("011_incremental_rollups.sql", PackageResources._11_incremental_rollups_sql),
+        file("012_rollup_storage.sql", PackageResources._12_rollup_storage_sql),
         file("013_console_reader.sql", PackageResources._13_console_reader_sql),
     ].sorted { $0.version < $1.version }
 

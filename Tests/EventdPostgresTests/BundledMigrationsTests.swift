@@ -21,6 +21,7 @@ struct BundledMigrationsTests {
             "004_functions_triggers.sql", "005_seed_data.sql", "006_rollups.sql", "007_lead_email_lookup.sql",
             "008_rejected_events_idempotency.sql",
             "009_hourly_type_rollup.sql", "010_security_hardening.sql", "011_incremental_rollups.sql",
+            "012_rollup_storage.sql",
             "013_console_reader.sql",
         ])
     }
