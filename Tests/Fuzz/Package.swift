@@ -2,7 +2,7 @@
 // eventd's libFuzzer targets — a package of its own so that the main package's build and tests never see
 // fuzzer or sanitizer flags. It compiles the *real* sources under test (symlinks into ../../Sources):
 //
-//   EventdCore       → Sources/EventdCore (whole module: JSON scanner/validator, framing, COPY rows)
+//   EventdCore       → Sources/EventdCore (whole module: JSON scanner/validator, framing, COPY rows text and binary)
 //   EventdConfig     → Sources/EventdDaemon/Config (the TOML config loader: Foundation + TOMLKit only)
 //   FuzzHTTPBody     → the four HTTP body decoders of Sources/EventdDaemon/Sources/HTTP and Protocols/Segment (internal types,
 //                      so the fuzz entry point is compiled into the same module)
@@ -31,9 +31,14 @@ let package = Package(
             name: "EventdConfig",
             dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        .target(name: "FuzzSupport"),
         .executableTarget(
             name: "FuzzDecode",
-            dependencies: ["EventdCore"]
+            dependencies: ["EventdCore", "FuzzSupport"]
+        ),
+        .executableTarget(
+            name: "FuzzCopyFormats",
+            dependencies: ["EventdCore", "FuzzSupport"]
         ),
         .executableTarget(
             name: "FuzzFraming",

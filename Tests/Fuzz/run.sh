@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds eventd's libFuzzer targets and runs each for a bounded time.
 #
-#   Tests/Fuzz/run.sh [seconds-per-target] [target …]      (default: 60 s, all four targets)
+#   Tests/Fuzz/run.sh [seconds-per-target] [target …]      (default: 60 s, all five targets)
 #   Tests/Fuzz/run.sh --replay FILE…                        run every target once on the given inputs
 #
-# Targets: FuzzDecode (JSON scanner/validator → COPY rows), FuzzFraming (NDJSON LineFramer), FuzzHTTPBody
+# Targets: FuzzDecode (JSON scanner/validator → COPY rows), FuzzCopyFormats (binary COPY against text COPY), FuzzFraming (NDJSON LineFramer), FuzzHTTPBody
 # (gzip/deflate with a cap, base64, form bodies, writeKey scan), FuzzConfig (TOML config loader).
 # Each starts from its committed seeds (Tests/Fuzz/Corpus/<target>) plus what earlier runs on this machine found
 # (Tests/Fuzz/.build/corpus/<target>, never committed). Exit status is non-zero when any target crashed, tripped
@@ -27,7 +27,7 @@ runs=()
 [ -n "${FUZZ_RUNS:-}" ] && runs+=(-runs="$FUZZ_RUNS")
 cd "$here"
 
-all_targets=(FuzzDecode FuzzFraming FuzzHTTPBody FuzzConfig)
+all_targets=(FuzzDecode FuzzCopyFormats FuzzFraming FuzzHTTPBody FuzzConfig)
 replay=()
 seconds=60
 targets=()
