@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 // eventd's libFuzzer targets — a package of its own so that the main package's build and tests never see
 // fuzzer or sanitizer flags. It compiles the *real* sources under test: the main package's products
-// EventdCore (JSON scanner/validator, framing, COPY rows), EventdTOML (the TOML reader) and CZlib as
+// EventdCore (JSON scanner/validator, framing, COPY rows text and binary), EventdTOML (the TOML reader) and CZlib as
 // dependencies, and what is not a target of its own yet through symlinks into ../../Sources:
 //
 //   EventdConfig     → Sources/EventdDaemon/Config (the config loader: Foundation + EventdTOML only)
@@ -28,9 +28,14 @@ let package = Package(
             name: "EventdConfig",
             dependencies: [.product(name: "EventdTOML", package: "eventd")]
         ),
+        .target(name: "FuzzSupport"),
         .executableTarget(
             name: "FuzzDecode",
-            dependencies: [.product(name: "EventdCore", package: "eventd")]
+            dependencies: [.product(name: "EventdCore", package: "eventd"), "FuzzSupport"]
+        ),
+        .executableTarget(
+            name: "FuzzCopyFormats",
+            dependencies: [.product(name: "EventdCore", package: "eventd"), "FuzzSupport"]
         ),
         .executableTarget(
             name: "FuzzFraming",

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds eventd's libFuzzer targets and runs each for a bounded time.
 #
-#   Tests/Fuzz/run.sh [seconds-per-target] [target …]      (default: 60 s, all five targets)
+#   Tests/Fuzz/run.sh [seconds-per-target] [target …]      (default: 60 s, all seven targets)
 #   Tests/Fuzz/run.sh --replay FILE…                        run every target once on the given inputs
 #
-# Targets: FuzzDecode (JSON scanner/validator → COPY rows), FuzzFraming (NDJSON LineFramer), FuzzHTTPBody
+# Targets: FuzzDecode (JSON scanner/validator → COPY rows), FuzzCopyFormats (binary COPY against
+# text COPY), FuzzFraming (NDJSON LineFramer), FuzzHTTPBody
 # (gzip/deflate with a cap, base64, form bodies, writeKey scan), FuzzVendorBody (PostHog/Mixpanel/Snowplow bodies:
 # base64, form, gzip, lz-string, the JSON rewrite), FuzzConfig (TOML config loader), FuzzTOML (the
 # TOML reader alone: read, write back, read again).
@@ -30,7 +31,7 @@ runs=()
 [ -n "${FUZZ_RUNS:-}" ] && runs+=(-runs="$FUZZ_RUNS")
 cd "$here"
 
-all_targets=(FuzzDecode FuzzFraming FuzzHTTPBody FuzzVendorBody FuzzConfig FuzzTOML)
+all_targets=(FuzzDecode FuzzCopyFormats FuzzFraming FuzzHTTPBody FuzzVendorBody FuzzConfig FuzzTOML)
 replay=()
 seconds=60
 targets=()

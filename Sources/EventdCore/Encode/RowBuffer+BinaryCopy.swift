@@ -99,7 +99,9 @@ extension RowBuffer {
 
 extension Timestamp {
     /// Reads what `format` writes (`YYYY-MM-DD HH:MM:SS.ffffff+00`, exactly 29 bytes) back into µs
-    /// since the Unix epoch; nil for anything else.
+    /// since the Unix epoch; nil for anything else, and for a time outside `minMicros...maxMicros`
+    /// (PostgreSQL refuses year 0000 as text but would take its binary value: such a row must go as
+    /// text so the server judges it as before; FuzzCopyFormats found one).
     public static func parseFormatted(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
         guard n == formattedCount, p[4] == 0x2D, p[7] == 0x2D, p[10] == 0x20, p[13] == 0x3A, p[16] == 0x3A,
               p[19] == 0x2E, p[26] == 0x2B, p[27] == 0x30, p[28] == 0x30 else { return nil }
@@ -117,7 +119,8 @@ extension Timestamp {
         let hour = digits(11, 2), minute = digits(14, 2), second = digits(17, 2), fraction = digits(20, 6)
         guard !bad, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
-        return (days * 86_400 + hour * 3600 + minute * 60 + second) * microsPerSecond + fraction
+        let micros = (days * 86_400 + hour * 3600 + minute * 60 + second) * microsPerSecond + fraction
+        return micros >= minMicros && micros <= maxMicros ? micros : nil
     }
 }
 

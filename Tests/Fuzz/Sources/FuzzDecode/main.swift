@@ -12,6 +12,7 @@
 //   • the reused decoder gives the same rows (but for fresh UUIDs: event_id, a random rejection_id) and
 //     refusals as the fresh one.
 import EventdCore
+import FuzzSupport
 import Foundation
 
 // Counted from the column lists the loader sends, so a new column cannot leave this target behind.
@@ -63,23 +64,6 @@ func columns(of row: ArraySlice<UInt8>, expected: Int) -> [ArraySlice<UInt8>] {
         }
     }
     return fields
-}
-
-/// COPY text unescaping of one column.
-func unescape(_ field: ArraySlice<UInt8>) -> [UInt8] {
-    var out: [UInt8] = []
-    var escaped = false
-    for b in field {
-        if escaped {
-            out.append(b == 0x6E ? 0x0A : b == 0x72 ? 0x0D : b == 0x74 ? 0x09 : b)
-            escaped = false
-        } else if b == 0x5C {
-            escaped = true
-        } else {
-            out.append(b)
-        }
-    }
-    return out
 }
 
 /// What jsonb refuses although JSON allows it: `\u0000` and a `\uD800`–`\uDFFF` escape that is not a proper pair.
