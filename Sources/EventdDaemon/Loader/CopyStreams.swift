@@ -23,9 +23,10 @@ struct CopyStreams {
         self.logger = logger
         gauges = metrics.copyStreamGauges(count: lanes.count + 1)
         activeGauge = metrics.copyStreamsActiveGauge()
-        activeGauge.record(1)
         scaler = StreamScaler(policy: .init(maximum: lanes.count + 1))
         windowStart = now
+        lanesInUse = Array(lanes.prefix(scaler.active - 1))
+        activeGauge.record(scaler.active)
     }
 
     /// Ends the window if it is due. Called per cut and per wake-up: one clock comparison otherwise.

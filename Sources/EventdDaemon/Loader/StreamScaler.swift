@@ -17,12 +17,15 @@
 struct StreamScaler: Sendable {
     struct Policy: Sendable, Equatable {
         var maximum: Int
+        /// Streams in use at start (at most `maximum`): 2, what a fixed `loader.connections = 2` ran
+        /// before, so a burst at start is not held to one stream while the first windows pass.
+        var initial = 2
         var window: Duration = .seconds(1)
         var busyToOpen = 0.8
         var busyToClose = 0.5
         var minMarginalGain = 0.1
         var holdWindows = 10
-        var quietWindows = 3
+        var quietWindows = 5
     }
 
     /// What the streams in use did during one window.
@@ -42,7 +45,7 @@ struct StreamScaler: Sendable {
     }
 
     let policy: Policy
-    private(set) var active = 1
+    private(set) var active: Int
     /// Rows per second before the trial stream opened; `nil` when no trial runs.
     private var trialBaseline: Double?
     private var holdLeft = 0
@@ -51,6 +54,7 @@ struct StreamScaler: Sendable {
     init(policy: Policy) {
         precondition(policy.maximum >= 1, "at least one stream")
         self.policy = policy
+        active = max(1, min(policy.initial, policy.maximum))
     }
 
     /// The window ended with `sample`; returns what to do with the number of streams (`active` has

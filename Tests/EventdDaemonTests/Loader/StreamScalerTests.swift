@@ -3,7 +3,20 @@ import Testing
 
 /// The adaptive COPY streams policy, one window sample at a time (windows of 1 s).
 @Suite struct StreamScalerTests {
-    func scaler(maximum: Int = 4) -> StreamScaler { StreamScaler(policy: .init(maximum: maximum)) }
+    /// Starting from one stream, giving one back after 3 quiet windows.
+    func scaler(maximum: Int = 4) -> StreamScaler {
+        StreamScaler(policy: .init(maximum: maximum, initial: 1, quietWindows: 3))
+    }
+
+    @Test func byDefaultItStartsWithTwoStreamsAndGivesOneBackAfterFiveQuietWindows() {
+        var s = StreamScaler(policy: .init(maximum: 4))
+        #expect(s.active == 2)
+        for window in 1...4 {
+            #expect(s.windowEnded(.init(rows: 0, busy: .zero, length: .seconds(1))) == .hold, "quiet window \(window)")
+        }
+        #expect(s.windowEnded(.init(rows: 0, busy: .zero, length: .seconds(1))) == .close)
+        #expect(StreamScaler(policy: .init(maximum: 1)).active == 1, "never more than the maximum")
+    }
 
     /// `busy` seconds per stream in use, and rows in the window.
     func sample(rows: Int, busyPerStream: Double, streams: Int) -> StreamScaler.Sample {

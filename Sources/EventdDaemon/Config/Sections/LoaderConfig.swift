@@ -9,8 +9,8 @@ public struct LoaderConfig: Sendable, Equatable {
     /// latency for every event and for senders waiting for their commit (HTTP `200`, TCP acks).
     public var batchDelay: Duration = .zero
     /// Most PostgreSQL connections the loader COPYs on at once (`connections`, default 2, at most 16): a
-    /// maximum, not a fixed count. The loader starts with one COPY stream and opens another while every
-    /// stream is busy, keeping it only if rows/s rise, and gives one back when it stops paying or the load
+    /// maximum, not a fixed count. The loader starts with two COPY streams (one if this is 1) and opens
+    /// another while every stream is busy, keeping it only if rows/s rise, and gives one back when it stops paying or the load
     /// falls (`StreamScaler`). Under sustained load one COPY keeps one PostgreSQL backend — about one
     /// core — busy; a second lets PostgreSQL use another. 1 = one COPY at a time. Takes a restart.
     public var connections: Int = 2
