@@ -3,7 +3,8 @@ import Foundation
 
 /// One extra COPY connection of the loader, on a thread of its own: it commits a cut that the loader
 /// thread hands over while the loader thread goes on popping the ring and may commit another cut on
-/// its own connection. `loader.connections = N` runs N − 1 lanes.
+/// its own connection. `loader.connections = N` allows up to N − 1 lanes; `StreamScaler` decides how
+/// many are in use.
 ///
 /// Why: under sustained load the limit is one PostgreSQL backend parsing COPY rows and updating
 /// indexes, ~0.95 of a core, while eventd's own work is ~1.4 µs per event. A second COPY in flight
@@ -15,30 +16,32 @@ import Foundation
 /// and a cut is never retried in two places.
 final class CopyLane: @unchecked Sendable {
     /// What a lane does with a cut; true when it landed (and its senders were told), false to hand it back.
-    typealias Work = @Sendable (_ batches: [IngestBatch], _ loader: CopyLoader) -> Bool
+    typealias Work = @Sendable (_ batches: [IngestBatch], _ sink: any CutSink) -> Bool
 
     private enum Phase {
         case idle, assigned, running, stopped
     }
 
     let name: String
-    private let loader: CopyLoader
+    private let sink: any CutSink
     private let work: Work
     private let onIdle: @Sendable () -> Void
-    /// Guards `phase`, `cut`, `stopRequested` and `handedBack`; broadcast on every phase change.
+    /// Guards `phase`, `cut`, `stopRequested`, `releaseRequested` and `handedBack`; broadcast on every phase change.
     private let condition = NSCondition()
     private var phase = Phase.idle
     private var cut: [IngestBatch]?
     private var stopRequested = false
+    /// The loader gave this stream back (`StreamScaler`): close the connection once the cut is done.
+    private var releaseRequested = false
     private var handedBack: [[IngestBatch]] = []
 
     /// - Parameters:
     ///   - work: loads a cut on this lane's connection (run on the lane's thread).
     ///   - onIdle: called on the lane's thread each time it finishes a cut, so the loader thread can
     ///     hand it the next one (it wakes the loader's wait on the ring).
-    init(name: String, loader: CopyLoader, work: @escaping Work, onIdle: @escaping @Sendable () -> Void) {
+    init(name: String, sink: any CutSink, work: @escaping Work, onIdle: @escaping @Sendable () -> Void) {
         self.name = name
-        self.loader = loader
+        self.sink = sink
         self.work = work
         self.onIdle = onIdle
         let thread = Thread { [self] in self.run() }
@@ -78,6 +81,16 @@ final class CopyLane: @unchecked Sendable {
         wait(for: .idle)
     }
 
+    /// Closes the lane's connection once its current cut (if any) is done: the loader stopped using
+    /// this stream, and an idle connection still holds a PostgreSQL backend. Loader thread only; the
+    /// lane opens a new connection if it is given a cut again.
+    func release() {
+        condition.lock()
+        defer { condition.unlock() }
+        releaseRequested = true
+        if phase == .idle { enter(.assigned) }
+    }
+
     /// Lets the current cut finish, closes the lane's connection and ends its thread; returns once it has.
     func stop() {
         condition.lock()
@@ -94,21 +107,27 @@ final class CopyLane: @unchecked Sendable {
             wait(for: .assigned)
             if stopRequested {
                 condition.unlock()
-                loader.disconnect()
+                sink.disconnect()
                 condition.lock()
                 enter(.stopped)
                 condition.unlock()
                 return
             }
-            let batches = cut ?? []
+            let batches = cut
             cut = nil
             enter(.running)
             condition.unlock()
 
-            let landed = work(batches, loader)
+            // No cut: woken only to give the connection back (`release`).
+            let landed = batches.map { work($0, sink) } ?? true
 
             condition.lock()
-            if !landed { handedBack.append(batches) }
+            if !landed, let batches { handedBack.append(batches) }
+            let release = releaseRequested
+            releaseRequested = false
+            condition.unlock()
+            if release { sink.disconnect() }
+            condition.lock()
             enter(.idle)
             condition.unlock()
             onIdle()

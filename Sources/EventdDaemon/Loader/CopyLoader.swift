@@ -17,6 +17,7 @@ import Logging
 ///   same event ids in different orders deadlock, and PostgreSQL aborts one): the aborted part is run
 ///   again through the staging path; the other cut's rows are duplicates by then. Never dead-lettered.
 /// Connection failures are thrown to the caller, which reconnects and retries the same cut.
+/// Which of these paths a cut takes is decided by `CopyStateMachine`; this class runs its actions.
 ///
 /// Not thread-safe: owned by the loader thread.
 final class CopyLoader {
@@ -66,67 +67,65 @@ final class CopyLoader {
     /// Loads the rows of `batches`; on return every row is committed, a duplicate of a committed
     /// row, or refused by the server and recorded in the dead-letter table.
     ///
+    /// The path through fast COPY, staging, bisection and dead letter is `CopyStateMachine`'s; this
+    /// method only carries out its actions and tells it how each one went.
+    ///
     /// - Throws: `PostgresError` when the connection failed; nothing is known to be committed and the
     ///   caller retries the same batches on a new connection (duplicates are then absorbed).
     func load(_ batches: [IngestBatch]) throws -> LoadReport {
         let connection = try connectIfNeeded()
         let all = RowSelection.all(of: batches)
-        do {
-            let rows = try copyInTransaction(connection, all, includeRejections: true, viaStaging: false)
-            return LoadReport(inserted: rows, duplicates: 0, refused: [])
-        } catch let error as PostgresError {
-            try rollbackOrDisconnect(connection, after: error)
-            if error.isTransientConflict {
-                logger.info("COPY lost a race with a concurrent COPY; loading the batch again through staging", metadata: [
-                    LogKey.error: "\(error)", LogKey.rows: "\(all.rowCount)",
-                ])
+        var machine = CopyStateMachine(all: all, hasRejections: all.hasRejections, conflictRetries: Self.conflictRetries)
+        var refused: [RefusedRow] = []
+        var lastError: PostgresError?
+        var action = machine.start()
+        while true {
+            switch action {
+            case .copyFast(let selection), .copyViaStaging(let selection):
+                let viaStaging = if case .copyViaStaging = action { true } else { false }
+                do {
+                    let landed = try copyInTransaction(connection, selection, includeRejections: !viaStaging, viaStaging: viaStaging)
+                    action = machine.copyCommitted(landed: landed)
+                } catch let error as PostgresError {
+                    lastError = error
+                    let failure = try rollbackOrDisconnect(connection, after: error)
+                    if !viaStaging { logLeavingFastPath(failure, error: error, rows: all.rowCount) }
+                    action = machine.copyFailed(failure)
+                }
+            case .writeRejections:
+                try prepareStaging(connection)
+                try connection.transaction { connection in try writeRejections(connection, of: batches) }
+                action = machine.rejectionsWritten()
+            case .deadLetter(let selection):
+                guard let row = selection.rows.first, let error = lastError else {
+                    preconditionFailure("dead letter without a refused row")
+                }
+                refused.append(RefusedRow(row: row, error: error))
+                try deadLetter(connection, row: row, in: batches, error: error)
+                action = machine.deadLettered()
+            case .finish(let inserted, let duplicates):
+                return LoadReport(inserted: inserted, duplicates: duplicates, refused: refused)
+            case .fail(let disconnect):
+                if disconnect { self.disconnect() }
+                guard let lastError else { preconditionFailure("a failed load without an error") }
+                throw lastError
             }
-            if error.sqlState == SQLState.uniqueViolation || error.isTransientConflict {
-                return try loadSlowly(connection, all)
-            }
-            logger.warning("COPY refused a batch; isolating the refused rows", metadata: [
-                LogKey.error: "\(error)", LogKey.rows: "\(all.rowCount)",
-            ])
-            return try loadSlowly(connection, all)
         }
     }
 
-    // MARK: - Slow paths
-
-    /// Loads through the staging table with ON CONFLICT DO NOTHING, bisecting on data errors.
-    private func loadSlowly(_ connection: PostgresConnection, _ all: RowSelection) throws -> LoadReport {
-        try prepareStaging(connection)
-        var report = LoadReport(inserted: 0, duplicates: 0, refused: [])
-        // Rejections go in their own transaction first: they are our own encoding and never poison.
-        if all.hasRejections {
-            try connection.transaction { connection in try writeRejections(connection, of: all.batches) }
+    private func logLeavingFastPath(_ failure: CopyStateMachine<RowSelection>.Failure, error: PostgresError, rows: Int) {
+        switch failure {
+        case .lostRace:
+            logger.info("COPY lost a race with a concurrent COPY; loading the batch again through staging", metadata: [
+                LogKey.error: "\(error)", LogKey.rows: "\(rows)",
+            ])
+        case .refused:
+            logger.warning("COPY refused a batch; isolating the refused rows", metadata: [
+                LogKey.error: "\(error)", LogKey.rows: "\(rows)",
+            ])
+        case .duplicate, .connectionLost:
+            break
         }
-        var pending: [RowSelection] = [all]
-        var conflicts = 0
-        while let selection = pending.popLast() {
-            do {
-                let inserted = try copyInTransaction(connection, selection, includeRejections: false, viaStaging: true)
-                report.inserted += inserted
-                report.duplicates += selection.rowCount - inserted
-            } catch let error as PostgresError {
-                try rollbackOrDisconnect(connection, after: error)
-                if error.isTransientConflict {
-                    // The concurrent transaction goes on once ours is rolled back; past a few rounds
-                    // the caller retries the whole cut after a backoff.
-                    conflicts += 1
-                    guard conflicts <= Self.conflictRetries else { throw error }
-                    pending.append(selection)
-                } else if selection.rowCount == 1, let row = selection.rows.first {
-                    report.refused.append(RefusedRow(row: row, error: error))
-                    try deadLetter(connection, row: row, in: all.batches, error: error)
-                } else {
-                    let (left, right) = selection.halves()
-                    pending.append(right)
-                    pending.append(left)
-                }
-            }
-        }
-        return report
     }
 
     /// One transaction: COPY the selected rows (straight into analytics.events, or into the staging
@@ -197,18 +196,19 @@ final class CopyLoader {
     }
 
     /// After a failed statement the transaction must be rolled back; if even that fails, the
-    /// connection is gone and the caller reconnects.
-    private func rollbackOrDisconnect(_ connection: PostgresConnection, after error: PostgresError) throws {
-        if error.isConnectionProblem {
-            disconnect()
-            throw error
-        }
+    /// connection is gone. - Returns: what the failure means for the cut (`CopyStateMachine.Failure`).
+    private func rollbackOrDisconnect(
+        _ connection: PostgresConnection, after error: PostgresError
+    ) throws -> CopyStateMachine<RowSelection>.Failure {
+        if error.isConnectionProblem { return .connectionLost }
         do {
             try connection.execute("ROLLBACK")
         } catch let rollbackError as PostgresError {
             disconnect()
             throw rollbackError
         }
+        if error.isTransientConflict { return .lostRace }
+        return error.sqlState == SQLState.uniqueViolation ? .duplicate : .refused
     }
 }
 
@@ -220,6 +220,11 @@ struct LoadReport: Sendable {
     var duplicates: Int
     /// Rows the server refused; each is in analytics.rejected_events.
     var refused: [RefusedRow]
+}
+
+extension LoadReport {
+    /// Every row the load accounted for.
+    var rowCount: Int { inserted + duplicates + refused.count }
 }
 
 struct RefusedRow: Sendable {

@@ -4,15 +4,16 @@ import Logging
 /// The loader's extra COPY connections (`CopyLane`): started with the loop, fed cuts by `deliver`,
 /// drained and stopped when the ring closes.
 extension LoaderService {
-    /// `connections - 1` lanes, none for the null sink.
+    /// `connections - 1` lanes (threads only: a lane connects on its first cut), none for a sink that
+    /// does not load in parallel (the null sink). `CopyStreams` decides how many are in use.
     func startLanes() -> [CopyLane] {
         let settings = self.settings
-        guard settings.sink == .postgres, settings.connections > 1 else { return [] }
+        guard sink.loadsInParallel, settings.connections > 1 else { return [] }
         return (1..<settings.connections).map { number in
             CopyLane(
                 name: "eventd-copy-\(number)",
-                loader: CopyLoader(logger: logger, format: settings.copyFormat, connect: connect),
-                work: { [self] batches, loader in self.loadOnLane(batches, loader: loader, lane: number) },
+                sink: settings.sink.make(logger: logger, format: settings.copyFormat, connect: connect),
+                work: { [self] batches, sink in self.loadOnLane(batches, sink: sink, lane: number) },
                 onIdle: { [ring] in ring.interruptWait() }
             )
         }
@@ -29,18 +30,20 @@ extension LoaderService {
     /// Runs on a lane's thread: one attempt to load the cut on the lane's connection. On success the
     /// senders are told and the batches recycled; on failure nothing is touched and the cut goes back
     /// to the loader thread, which retries it under its outage, spool and drain policy.
-    func loadOnLane(_ batches: [IngestBatch], loader: CopyLoader, lane: Int) -> Bool {
+    func loadOnLane(_ batches: [IngestBatch], sink: any CutSink, lane: Int) -> Bool {
         let started = clock.now
         let report: LoadReport
         do {
-            report = try loader.load(batches)
+            report = try sink.load(batches)
+            streamLedger.record(stream: lane, rows: report.rowCount, busy: clock.now - started)
         } catch {
+            streamLedger.record(stream: lane, rows: 0, busy: clock.now - started)
             logger.notice("COPY on lane \(lane) failed; the loader thread retries the batch", metadata: [
                 LogKey.error: "\(error)",
             ])
             return false
         }
-        noteServer(loader.server)
+        noteServer(sink.server)
         record(report, batches: batches, took: clock.now - started)
         complete(batches, with: report)
         recycle(batches)
@@ -51,7 +54,7 @@ extension LoaderService {
     func retryHandedBack(_ lanes: [CopyLane]) {
         for lane in lanes {
             for batches in lane.takeHandedBack() {
-                flush(batches)
+                flush(batches, action: startLoad(handedBack: true))
                 recycle(batches)
             }
         }

@@ -43,24 +43,23 @@ extension LoaderService {
             spool.publish()
             lastPublish = now
         }
-        routing.observeRing(behind: ringIsBehind, at: now)
-        if routing.shouldProbe(at: now) { probe() }
-        return idle && routing.shouldReplay(spoolEmpty: spool.isEmpty)
+        machine.observeRing(behind: ringIsBehind, at: now)
+        if machine.routing.shouldProbe(at: now) { probe() }
+        return idle && machine.routing.shouldReplay(spoolEmpty: spool.isEmpty)
     }
 
     /// Tries to reach PostgreSQL; on success replay starts, else the next probe waits longer.
     private func probe() {
         do {
-            _ = try loader.connectIfNeeded()
-            routing.copySucceeded()
-            probeBackoff.reset()
+            try sink.open()
+            machine.databaseAnswered()
             health.setDatabaseConnected(true)
             metrics.postgresConnected.record(1)
             noteDatabaseReachable(resuming: "replaying \(spool?.pendingRecords ?? 0) spooled record(s)")
         } catch {
             metrics.postgresReconnects.increment()
             noteDatabaseFailure(error, during: "probe")
-            routing.databaseFailed(at: clock.now, probeDelay: probeBackoff.nextDelay())
+            machine.databaseFailed(at: clock.now, unit: .random(in: 0..<1))
         }
     }
 
@@ -73,13 +72,13 @@ extension LoaderService {
         } catch {
             // The disk, not PostgreSQL: wait as for a failed database, then try again.
             logger.error("spool: reading records for replay failed", metadata: [LogKey.error: "\(error)"])
-            routing.databaseFailed(at: clock.now, probeDelay: probeBackoff.nextDelay())
+            machine.databaseFailed(at: clock.now, unit: .random(in: 0..<1))
             return
         }
         defer { for batch in chunk.batches { pool.recycle(batch) } }
         let started = clock.now
         do {
-            let report = try loader.load(chunk.batches)
+            let report = try sink.load(chunk.batches)
             noteDatabaseReachable(resuming: "replaying the spool")
             record(report, batches: chunk.batches, took: clock.now - started)
             health.setDatabaseConnected(true)
@@ -89,7 +88,7 @@ extension LoaderService {
             metrics.postgresConnected.record(0)
             metrics.postgresReconnects.increment()
             noteDatabaseFailure(error, during: "spool replay (the records are kept)")
-            routing.databaseFailed(at: clock.now, probeDelay: probeBackoff.nextDelay())
+            machine.databaseFailed(at: clock.now, unit: .random(in: 0..<1))
             return
         }
         do {

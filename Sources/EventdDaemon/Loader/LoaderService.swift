@@ -5,7 +5,12 @@ import Logging
 import ServiceLifecycle
 
 /// Drains the ring into PostgreSQL: the one consumer of the ring, cutting COPY batches and committing
-/// them on up to `loader.connections` connections at once — its own, and `CopyLane`s.
+/// them on up to `loader.connections` connections at once — its own, and as many `CopyLane`s as raise
+/// throughput (`CopyStreams`, policy in `StreamScaler`).
+///
+/// The decisions are values: retry vs spool vs drain deadline and where a cut goes are
+/// `LoaderStateMachine`'s, fast COPY → staging → bisect → dead letter is `CopyStateMachine`'s; this
+/// class and `CopyLoader` carry their actions out against libpq, the spool and the lanes.
 ///
 /// libpq is blocking, so the loop runs on a thread of its own rather than on the cooperative pool
 /// or an event loop; so does each lane. The retry, spool and drain policy stays on the loop's thread:
@@ -25,7 +30,8 @@ public final class LoaderService: Service, @unchecked Sendable {
     public struct Settings: Sendable {
         public var batchRows: Int
         public var batchDelay: Duration
-        /// COPY connections at once (`loader.connections`): the loader thread's own plus `connections - 1` lanes.
+        /// Most COPY connections at once (`loader.connections`): the loader thread's own plus up to
+        /// `connections - 1` lanes, as many as pay (`StreamScaler`).
         public var connections: Int
         public var retryInitial: Duration
         public var retryMax: Duration
@@ -53,7 +59,8 @@ public final class LoaderService: Service, @unchecked Sendable {
     /// Replaced by a config reload (`update(_:)`); read once per COPY batch.
     let liveSettings: LiveValue<Settings>
     var settings: Settings { liveSettings.value }
-    let loader: CopyLoader
+    /// This thread's own sink (its connection, for the COPY sink).
+    let sink: any CutSink
     let connect: @Sendable () throws -> PostgresConnection
     /// Whether a server answers, without logging in (between retries while PostgreSQL is down).
     let ping: @Sendable () -> PostgresPing
@@ -63,12 +70,14 @@ public final class LoaderService: Service, @unchecked Sendable {
     let clock = ContinuousClock()
     /// The disk spool, if configured; touched only by the loader thread.
     let spool: Spool?
-    var routing: SpoolRouting
-    var probeBackoff: Backoff
+    /// Retry vs spool vs drain deadline, and where a cut goes (`LoaderStateMachine`).
+    var machine: LoaderStateMachine
     /// Whether the last spool append failed (logged once per episode, not per retry).
     var spoolRefusing = false
     /// What to log while PostgreSQL is unreachable: not a line per retry.
     var outageLog = OutageLog()
+    /// Rows and busy time per COPY stream, for `StreamScaler` and the per-stream metrics.
+    let streamLedger: CopyStreamLedger
     var lastPublish: ContinuousClock.Instant
 
     init(ring: IngestRing, pool: BatchPool, settings: Settings, metrics: EventdMetrics, health: DaemonHealth,
@@ -81,12 +90,15 @@ public final class LoaderService: Service, @unchecked Sendable {
         self.health = health
         self.logger = logger
         self.spool = spool
-        self.routing = SpoolRouting(divertAfter: spool?.settings.divertAfter ?? .seconds(0))
-        self.probeBackoff = Backoff(initial: settings.retryInitial, maximum: settings.retryMax)
+        self.machine = LoaderStateMachine(
+            policy: .init(retryInitial: settings.retryInitial, retryMax: settings.retryMax,
+                          drainTimeout: settings.drainTimeout, hasSpool: spool != nil),
+            divertAfter: spool?.settings.divertAfter ?? .seconds(0))
         self.lastPublish = clock.now
+        self.streamLedger = CopyStreamLedger(streams: max(1, settings.connections))
         self.connect = connect
         self.ping = ping
-        self.loader = CopyLoader(logger: logger, format: settings.copyFormat, connect: connect)
+        self.sink = settings.sink.make(logger: logger, format: settings.copyFormat, connect: connect)
     }
 
     /// Applies `[loader]` from a reloaded config: from the next batch on (batch size and delay) and the
@@ -127,6 +139,7 @@ public final class LoaderService: Service, @unchecked Sendable {
     private func loop() {
         connectAtStart()
         let lanes = startLanes()
+        var streams = CopyStreams(lanes: lanes, ledger: streamLedger, metrics: metrics, logger: logger, now: clock.now)
         func makeCutter() -> BatchCutter {
             let settings = self.settings
             return BatchCutter(maxRows: settings.batchRows, linger: settings.batchDelay)
@@ -136,15 +149,16 @@ public final class LoaderService: Service, @unchecked Sendable {
         // With a spool to replay, a replay chunk gets the turn after each live cut (see SpoolRouting).
         var replayTurn = false
         func flushPending() {
-            deliver(pending, lanes: lanes)
+            deliver(pending, lanes: streams.lanesInUse)
             pending = []
             cutter = makeCutter()
             replayTurn = true
+            streams.endWindowIfDue(at: clock.now)
         }
         while true {
             if replayTurn, let spool {
                 replayTurn = false
-                if routing.shouldReplay(spoolEmpty: spool.isEmpty) { replayChunk(from: spool) }
+                if machine.routing.shouldReplay(spoolEmpty: spool.isEmpty) { replayChunk(from: spool) }
             }
             if let batch = ring.tryPop() {
                 pending.append(batch)
@@ -157,7 +171,8 @@ public final class LoaderService: Service, @unchecked Sendable {
             // While every lane is busy, keep collecting instead: a lane finishing wakes this wait, and only
             // a full cut is committed on this thread's connection alongside (see `mayCommitNow`).
             let now = clock.now
-            if cutter.isDue(at: now), mayCommitNow(lanes: lanes) {
+            streams.endWindowIfDue(at: now)
+            if cutter.isDue(at: now), mayCommitNow(lanes: streams.lanesInUse) {
                 flushPending()
                 continue
             }
@@ -168,7 +183,7 @@ public final class LoaderService: Service, @unchecked Sendable {
                     replayTurn = true
                     continue
                 }
-                if let wake = routing.wakeUpAt { timeout = max(.zero, min(timeout, wake - now)) }
+                if let wake = machine.routing.wakeUpAt { timeout = max(.zero, min(timeout, wake - now)) }
             }
             let woke = ring.waitForElements(timeout: timeout)
             retryHandedBack(lanes)
@@ -180,24 +195,20 @@ public final class LoaderService: Service, @unchecked Sendable {
             }
         }
         spool?.close()
-        if settings.sink == .postgres { loader.disconnect() }
+        sink.disconnect()
         health.setDatabaseConnected(false)
         logger.info("loader stopped; the ring is drained")
     }
 
     private func connectAtStart() {
-        if settings.sink == .null {
-            health.setDatabaseConnected(true)
-            return
-        }
         do {
-            _ = try loader.connectIfNeeded()
-            noteServer(loader.server)
+            try sink.open()
+            noteServer(sink.server)
             health.setDatabaseConnected(true)
             metrics.postgresConnected.record(1)
         } catch {
             noteDatabaseFailure(error, during: "start")
-            if spool != nil { routing.databaseFailed(at: clock.now, probeDelay: probeBackoff.nextDelay()) }
+            if spool != nil { machine.databaseFailed(at: clock.now, unit: .random(in: 0..<1)) }
         }
     }
 
@@ -205,81 +216,95 @@ public final class LoaderService: Service, @unchecked Sendable {
     /// spool, when `SpoolRouting` says so, to the spool. Takes ownership of the batches (recycles them).
     private func deliver(_ batches: [IngestBatch], lanes: [CopyLane]) {
         retryHandedBack(lanes)
-        if spool != nil {
-            let now = clock.now
-            routing.observeRing(behind: ringIsBehind, at: now)
-            if routing.route(at: now) == .spool, spoolCut(batches) {
+        let idleLane = lanes.first(where: \.isIdle)
+        var delivery = machine.deliver(at: clock.now, ringBehind: ringIsBehind, idleLane: idleLane != nil)
+        if delivery == .spool {
+            if spoolCut(batches) {
                 recycle(batches)
                 return
             }
+            delivery = machine.spoolRefusedFreshCut(idleLane: idleLane != nil)
         }
-        if let lane = lanes.first(where: \.isIdle) {
-            lane.assign(batches)
+        if delivery == .lane, let idleLane {
+            idleLane.assign(batches)
             return
         }
-        flush(batches)
+        flush(batches, action: startLoad())
         recycle(batches)
+    }
+
+    /// The first action for a cut loaded on this thread, under the retry bounds in force now (a
+    /// reload changes them from the next cut on).
+    func startLoad(handedBack: Bool = false) -> LoaderStateMachine.Action {
+        let settings = self.settings
+        machine.update(retryInitial: settings.retryInitial, retryMax: settings.retryMax)
+        return handedBack ? machine.laneHandedBack() : machine.loadStarted()
     }
 
     func recycle(_ batches: [IngestBatch]) {
         for batch in batches { pool.recycle(batch) }
     }
 
-    /// Commits `batches`, retrying across reconnects until it succeeds or the shutdown drain
-    /// deadline passes; then tells each batch's sender what happened.
-    func flush(_ batches: [IngestBatch]) {
-        let settings = self.settings
-        if settings.sink == .null {
-            discard(batches)
-            return
-        }
-        var backoff = Backoff(initial: settings.retryInitial, maximum: settings.retryMax)
-        var giveUpAt: ContinuousClock.Instant?
+    /// Commits `batches` on this thread, carrying out `machine`'s actions from `action` on: retrying
+    /// across reconnects, spooling, or giving up at the drain deadline; then tells each batch's sender
+    /// what happened.
+    func flush(_ batches: [IngestBatch], action first: LoaderStateMachine.Action) {
+        var action = first
+        var lastError: (any Error)?
         while true {
-            let started = clock.now
-            do {
-                let report = try loader.load(batches)
-                noteDatabaseReachable(resuming: "loading resumed")
-                noteServer(loader.server)
-                health.setDatabaseConnected(true)
-                metrics.postgresConnected.record(1)
-                routing.copySucceeded()
-                probeBackoff.reset()
-                record(report, batches: batches, took: clock.now - started)
-                complete(batches, with: report)
+            switch action {
+            case .load:
+                let started = clock.now
+                do {
+                    let report = try sink.load(batches)
+                    let took = clock.now - started
+                    streamLedger.record(stream: 0, rows: report.rowCount, busy: took)
+                    noteLoaded(report, batches: batches, took: took)
+                    action = machine.loadSucceeded()
+                    complete(batches, with: report)
+                } catch {
+                    streamLedger.record(stream: 0, rows: 0, busy: clock.now - started)
+                    lastError = error
+                    noteLoadFailed(error)
+                    action = machine.loadFailed(at: clock.now, ringClosed: ring.isClosed, unit: .random(in: 0..<1))
+                }
+            case .spool:
+                action = spoolCut(batches)
+                    ? machine.spoolAppended(at: clock.now, unit: .random(in: 0..<1))
+                    : machine.spoolRefused(at: clock.now, ringClosed: ring.isClosed, unit: .random(in: 0..<1))
+            case .wait(let delay):
+                waitBeforeRetry(delay)
+                action = .load
+            case .dropAtShutdown:
+                let rows = batches.reduce(0) { $0 + $1.events.rowCount }
+                metrics.droppedShutdown.increment(by: rows)
+                logger.error("shutdown deadline passed with PostgreSQL unreachable; events not committed", metadata: [
+                    LogKey.rows: "\(rows)", LogKey.error: "\(lastError.map { "\($0)" } ?? "?")",
+                ])
+                for batch in batches { batch.complete(.failed(reason: "PostgreSQL unreachable at shutdown")) }
                 return
-            } catch {
-                noteDatabaseFailure(error, during: "COPY")
-                health.setDatabaseConnected(false)
-                metrics.postgresConnected.record(0)
-                metrics.postgresReconnects.increment()
-                metrics.ringDepth.record(ring.approximateCount)
-                metrics.ringBytes.record(ring.approximateByteCount)
-                if spool != nil {
-                    // Past `divert_after` (or at shutdown), the cut goes to the spool and its senders are
-                    // confirmed from there; if the spool is full it stays here and is retried.
-                    let now = clock.now
-                    if routing.copyFailed(at: now) == .spool || ring.isClosed, spoolCut(batches) {
-                        routing.databaseFailed(at: now, probeDelay: probeBackoff.nextDelay())
-                        return
-                    }
-                }
-                if ring.isClosed {
-                    let deadline = giveUpAt ?? clock.now + settings.drainTimeout
-                    giveUpAt = deadline
-                    if clock.now >= deadline {
-                        let rows = batches.reduce(0) { $0 + $1.events.rowCount }
-                        metrics.droppedShutdown.increment(by: rows)
-                        logger.error("shutdown deadline passed with PostgreSQL unreachable; events not committed", metadata: [
-                            LogKey.rows: "\(rows)", LogKey.error: "\(error)",
-                        ])
-                        for batch in batches { batch.complete(.failed(reason: "PostgreSQL unreachable at shutdown")) }
-                        return
-                    }
-                }
-                waitBeforeRetry(backoff.nextDelay())
+            case .confirmCommitted, .confirmedFromSpool:
+                return
             }
         }
+    }
+
+    /// A load on this thread landed: health, metrics and the outage log say so.
+    private func noteLoaded(_ report: LoadReport, batches: [IngestBatch], took: Duration) {
+        noteDatabaseReachable(resuming: "loading resumed")
+        noteServer(sink.server)
+        health.setDatabaseConnected(true)
+        metrics.postgresConnected.record(1)
+        record(report, batches: batches, took: took)
+    }
+
+    private func noteLoadFailed(_ error: any Error) {
+        noteDatabaseFailure(error, during: "COPY")
+        health.setDatabaseConnected(false)
+        metrics.postgresConnected.record(0)
+        metrics.postgresReconnects.increment()
+        metrics.ringDepth.record(ring.approximateCount)
+        metrics.ringBytes.record(ring.approximateByteCount)
     }
 
     /// Sleeps `delay` before the next attempt, or less: as soon as a ping finds PostgreSQL back after
@@ -298,13 +323,6 @@ public final class LoaderService: Service, @unchecked Sendable {
                 if wait.observe(ping()) { return }
             }
         }
-    }
-
-    /// The null sink: every row counts as committed and every sender is told so; nothing is stored.
-    private func discard(_ batches: [IngestBatch]) {
-        let rows = batches.reduce(0) { $0 + $1.events.rowCount }
-        record(LoadReport(inserted: rows, duplicates: 0, refused: []), batches: batches, took: .zero)
-        complete(batches, with: LoadReport(inserted: rows, duplicates: 0, refused: []))
     }
 
     func record(_ report: LoadReport, batches: [IngestBatch], took: Duration) {

@@ -18,6 +18,10 @@ enum MetricName {
     static let ringBytes = "eventd_ring_bytes"
     static let batchRows = "eventd_copy_batch_rows"
     static let copySeconds = "eventd_copy_duration_seconds"
+    // Adaptive COPY streams (`StreamScaler`): stream 0 is the loader thread's, 1… its lanes.
+    static let copyStreamsActive = "eventd_copy_streams_active"             // streams in use now
+    static let copyStreamBusyRatio = "eventd_copy_stream_busy_ratio"        // label: stream; last window
+    static let copyStreamRowsPerSecond = "eventd_copy_stream_rows_per_second" // label: stream; last window
     static let postgresConnected = "eventd_postgres_connected"
     static let postgresReconnects = "eventd_postgres_reconnects_total"
     /// 1 for the `host`/`port` the loader commits to, 0 for one it used before (after a failover).

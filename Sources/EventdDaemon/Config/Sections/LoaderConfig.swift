@@ -8,11 +8,11 @@ public struct LoaderConfig: Sendable, Equatable {
     /// one, so batches grow with the load). Raise it for fewer, larger commits at low traffic, at the cost of
     /// latency for every event and for senders waiting for their commit (HTTP `200`, TCP acks).
     public var batchDelay: Duration = .zero
-    /// PostgreSQL connections the loader COPYs on at once (`connections`, default 2, at most 16). Under
-    /// sustained load one COPY keeps one PostgreSQL backend — about one core — busy, and that is the limit;
-    /// a second connection commits the next batch while the first is in flight. Only a full batch waiting
-    /// for a busy connection opens a second COPY, so at moderate rates batches are not split. 1 = one COPY
-    /// at a time. Takes a restart.
+    /// Most PostgreSQL connections the loader COPYs on at once (`connections`, default 2, at most 16): a
+    /// maximum, not a fixed count. The loader starts with two COPY streams (one if this is 1) and opens
+    /// another while every stream is busy, keeping it only if rows/s rise, and gives one back when it stops paying or the load
+    /// falls (`StreamScaler`). Under sustained load one COPY keeps one PostgreSQL backend — about one
+    /// core — busy; a second lets PostgreSQL use another. 1 = one COPY at a time. Takes a restart.
     public var connections: Int = 2
     /// First wait before retrying a failed COPY or reconnecting (`retry_initial`, default `100ms`); doubles,
     /// with jitter, after each failure.

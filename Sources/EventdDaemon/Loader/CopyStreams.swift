@@ -1,0 +1,63 @@
+import Logging
+import Metrics
+
+/// The loader thread's side of adaptive COPY streams: once a window, reads what each stream did
+/// (`CopyStreamLedger`), publishes each stream's busy fraction and rows/s, asks `StreamScaler` whether
+/// to open or give back a stream, and keeps `lanesInUse` to match. Stream 0 is the loader thread's own
+/// connection, always in use; stream k is `lanes[k - 1]`.
+struct CopyStreams {
+    private let lanes: [CopyLane]
+    private let ledger: CopyStreamLedger
+    private let gauges: [EventdMetrics.CopyStreamGauges]
+    private let activeGauge: Gauge
+    private let logger: Logger
+    private var scaler: StreamScaler
+    private var windowStart: ContinuousClock.Instant
+    /// The lanes the loader hands cuts to now: the first `scaler.active - 1`.
+    private(set) var lanesInUse: [CopyLane] = []
+
+    init(lanes: [CopyLane], ledger: CopyStreamLedger, metrics: EventdMetrics, logger: Logger,
+         now: ContinuousClock.Instant) {
+        self.lanes = lanes
+        self.ledger = ledger
+        self.logger = logger
+        gauges = metrics.copyStreamGauges(count: lanes.count + 1)
+        activeGauge = metrics.copyStreamsActiveGauge()
+        scaler = StreamScaler(policy: .init(maximum: lanes.count + 1))
+        windowStart = now
+        lanesInUse = Array(lanes.prefix(scaler.active - 1))
+        activeGauge.record(scaler.active)
+    }
+
+    /// Ends the window if it is due. Called per cut and per wake-up: one clock comparison otherwise.
+    mutating func endWindowIfDue(at now: ContinuousClock.Instant) {
+        let length = now - windowStart
+        guard length >= scaler.policy.window else { return }
+        windowStart = now
+        let entries = ledger.takeWindow()
+        var sample = StreamScaler.Sample(rows: 0, busy: .zero, length: length)
+        for (stream, entry) in entries.enumerated() where stream < gauges.count {
+            sample.rows += entry.rows
+            sample.busy += entry.busy
+            gauges[stream].busyRatio.record(min(1, entry.busy.seconds / length.seconds))
+            gauges[stream].rowsPerSecond.record(Double(entry.rows) / length.seconds)
+        }
+        let before = scaler.active
+        switch scaler.windowEnded(sample) {
+        case .hold:
+            return
+        case .open:
+            logger.info("opening COPY stream \(before + 1) of at most \(lanes.count + 1): every stream is busy", metadata: [
+                LogKey.rows: "\(sample.rows)",
+            ])
+        case .close:
+            // Its connection is closed once its current cut is done; the cut is not interrupted.
+            lanes[scaler.active - 1].release()
+            logger.info("giving back COPY stream \(before): it did not raise throughput, or the load fell", metadata: [
+                LogKey.rows: "\(sample.rows)",
+            ])
+        }
+        lanesInUse = Array(lanes.prefix(scaler.active - 1))
+        activeGauge.record(scaler.active)
+    }
+}

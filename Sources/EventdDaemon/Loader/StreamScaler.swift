@@ -1,0 +1,96 @@
+/// How many COPY streams the loader keeps in use, between one and `loader.connections`: a plain value
+/// fed one sample per window (rows committed and time spent in COPY by the streams in use), so the
+/// policy is table-tested without threads or a server (`StreamScalerTests`).
+///
+/// Why adaptive: one COPY keeps one PostgreSQL backend — about one core — busy; a second lets
+/// PostgreSQL use another core when rows wait (issue 17: two parallel `psql \copy` reached ~1.6× one).
+/// But a stream that does not add throughput only splits batches (more, smaller commits) and holds a
+/// backend; so streams are opened on trial and kept only if they pay.
+///
+/// - **Open** when every stream in use was busy for at least `busyToOpen` of the window (rows wait
+///   for a free stream) and fewer than `maximum` are in use. The next window is a trial.
+/// - **Keep** a trial stream only if it added at least `minMarginalGain` of what one stream committed
+///   per second before it opened; else **close** it and wait `holdWindows` before trying again
+///   (hysteresis: no flapping between n and n + 1 on noise).
+/// - **Close** one when, for `quietWindows` windows in a row, the work done would have kept one fewer
+///   stream at most `busyToClose` busy: the load fell, and fewer, larger commits cost PostgreSQL less.
+struct StreamScaler: Sendable {
+    struct Policy: Sendable, Equatable {
+        var maximum: Int
+        /// Streams in use at start (at most `maximum`): 2, what a fixed `loader.connections = 2` ran
+        /// before, so a burst at start is not held to one stream while the first windows pass.
+        var initial = 2
+        var window: Duration = .seconds(1)
+        var busyToOpen = 0.8
+        var busyToClose = 0.5
+        var minMarginalGain = 0.1
+        var holdWindows = 10
+        var quietWindows = 5
+    }
+
+    /// What the streams in use did during one window.
+    struct Sample: Sendable, Equatable {
+        /// Rows committed (inserted, duplicate or dead-lettered).
+        var rows: Int
+        /// Time spent loading, summed over the streams.
+        var busy: Duration
+        /// How long the window lasted (at least `policy.window`; longer when a COPY held the loader thread).
+        var length: Duration
+    }
+
+    enum Decision: Equatable, Sendable {
+        case hold
+        case open
+        case close
+    }
+
+    let policy: Policy
+    private(set) var active: Int
+    /// Rows per second before the trial stream opened; `nil` when no trial runs.
+    private var trialBaseline: Double?
+    private var holdLeft = 0
+    private var quietRun = 0
+
+    init(policy: Policy) {
+        precondition(policy.maximum >= 1, "at least one stream")
+        self.policy = policy
+        active = max(1, min(policy.initial, policy.maximum))
+    }
+
+    /// The window ended with `sample`; returns what to do with the number of streams (`active` has
+    /// already changed accordingly).
+    mutating func windowEnded(_ sample: Sample) -> Decision {
+        let seconds = sample.length.seconds
+        let rate = Double(sample.rows) / seconds
+        let busyFraction = sample.busy.seconds / (seconds * Double(active))
+
+        if let baseline = trialBaseline {
+            trialBaseline = nil
+            let perStreamBefore = baseline / Double(active - 1)
+            if rate - baseline >= policy.minMarginalGain * perStreamBefore { return .hold }
+            active -= 1
+            holdLeft = policy.holdWindows
+            return .close
+        }
+        let holding = holdLeft > 0
+        if holding { holdLeft -= 1 }
+
+        if active > 1, sample.busy.seconds <= policy.busyToClose * seconds * Double(active - 1) {
+            quietRun += 1
+            if quietRun >= policy.quietWindows {
+                quietRun = 0
+                active -= 1
+                return .close
+            }
+            return .hold
+        }
+        quietRun = 0
+
+        if busyFraction >= policy.busyToOpen, active < policy.maximum, !holding {
+            trialBaseline = rate
+            active += 1
+            return .open
+        }
+        return .hold
+    }
+}
