@@ -59,6 +59,7 @@ struct LivePage: Sendable {
         let ringPercent = 100 * max(now.ringBatches / Double(ring.capacity), now.ringBytes / Double(ring.maxBytes))
         body += Self.row("ring fill", "\(Self.decimal(ringPercent)) % — \(Int(now.ringBatches)) of \(ring.capacity) batches, "
                          + "\(HTMLText.escape(StatusReport.bytes(now.ringBytes))) of \(HTMLText.escape(StatusReport.bytes(Double(ring.maxBytes))))", key: "ring")
+        body += Self.row("COPY streams", HTMLText.escape(StatusReport.copyStreams(now)), key: "copy_streams")
         let pending = max(0, now.accepted - now.committed - now.duplicates - now.refusedByDatabase)
         body += Self.row("loader lag (received → committed)", Self.lag(samples).map { "≈ " + HTMLText.escape($0) } ?? "more than 15 min", key: "lag")
         body += Self.row("accepted, not yet committed", StatusReport.count(pending), key: "pending")

@@ -79,6 +79,7 @@ public struct StatusReport: Sendable, Codable {
         lines.append("")
         lines.append("PostgreSQL  \(s.postgresConnected ? "connected" : "NOT connected")\(s.postgresServer.map { " to \($0)" } ?? "")")
         lines.append("ring        \(Int(s.ringBatches)) batch(es), \(Self.bytes(s.ringBytes))")
+        lines.append("copy        \(Self.copyStreams(s))")
         lines.append("spool       \(Int(s.spoolRecords)) record(s), \(Self.bytes(s.spoolBytes)) waiting"
                      + (s.spoolRecords > 0 ? ", oldest \(Self.duration(s.spoolOldestAgeSeconds))" : "")
                      + ", \(Self.bytes(s.spoolDiskBytes)) on disk")
@@ -99,6 +100,13 @@ public struct StatusReport: Sendable, Codable {
 
     private static func row(_ label: String, _ total: String, _ rate: String) -> String {
         label.padding(24) + total.leftPadding(14) + "  " + rate.leftPadding(12)
+    }
+
+    /// "2 stream(s): 84 % and 61 % busy", streams in number order.
+    static func copyStreams(_ snapshot: StatusSnapshot) -> String {
+        let busy = snapshot.copyStreamBusy.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }
+            .map { "\(Int(($0.value * 100).rounded())) %" }
+        return "\(Int(snapshot.copyStreams)) stream(s)" + (busy.isEmpty ? "" : ": " + busy.joined(separator: ", ") + " busy")
     }
 
     static func count(_ value: Double) -> String {

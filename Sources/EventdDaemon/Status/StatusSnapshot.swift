@@ -30,6 +30,10 @@ public struct StatusSnapshot: Sendable, Codable, Equatable {
     public var spoolDiskBytes: Double
     public var spoolOldestAgeSeconds: Double
     public var connections: [String: Double]
+    /// COPY streams the loader keeps open now (`loader.connections` is their maximum).
+    public var copyStreams: Double
+    /// Each stream's busy fraction over the loader's last window, by stream number.
+    public var copyStreamBusy: [String: Double]
     public var rollupRuns: Double
     /// Periodic jobs that failed, by job.
     public var jobFailures: [String: Double]
@@ -62,6 +66,8 @@ public struct StatusSnapshot: Sendable, Codable, Equatable {
         spoolDiskBytes = metrics.value(MetricName.spoolDiskBytes)
         spoolOldestAgeSeconds = metrics.value(MetricName.spoolOldestAge)
         connections = metrics.values(MetricName.connectionsOpen, by: "transport")
+        copyStreams = metrics.value(MetricName.copyStreamsActive)
+        copyStreamBusy = metrics.values(MetricName.copyStreamBusyRatio, by: "stream")
         rollupRuns = metrics.value(MetricName.rollupRuns)
         jobFailures = metrics.values(MetricName.jobFailures, by: "job")
     }

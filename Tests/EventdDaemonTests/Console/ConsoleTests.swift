@@ -129,6 +129,8 @@ struct ConsoleTests {
             #expect(response.text.contains("http-equiv=\"refresh\""))
             let shown = ConsoleTestDaemon.numbers(in: response.text)
             #expect(shown["rate:received over tcp"].flatMap(Double.init).map { $0 > 0 } == true, "\(shown)")
+            let streams = shown["copy_streams"]?.split(separator: " ").first.flatMap { Int($0) }
+            #expect((streams ?? 0) >= 1, "the loader's open COPY streams: \(shown)")
             let ready = try await daemon.get("/readyz").status
             #expect(ready == 200, "ingest is ready all the same")
         }

@@ -30,6 +30,9 @@ import Testing
                 eventd_events_received_total \(committed)
                 eventd_events_rejected_total{reason="invalid_utf8"} \(committed / 10)
                 eventd_spool_records \(spooled)
+                eventd_copy_streams_active 2
+                eventd_copy_stream_busy_ratio{stream="1"} 0.61
+                eventd_copy_stream_busy_ratio{stream="0"} 0.844
                 """), readyStatus: 200, readiness: "ready\n", takenAt: time)
         }
         let first = reading(committed: 100, spooled: 0, at: 2_000)
@@ -38,6 +41,7 @@ import Testing
         #expect(healthy.committedPerSecond == 100)
         #expect(healthy.rejectedPerSecond == ["invalid_utf8": 10])
         #expect(healthy.render().contains("up 16 min 42 s"))
+        #expect(healthy.render().contains("2 stream(s): 84 %, 61 % busy"))
         let spooling = StatusReport(reading(committed: 300, spooled: 4, at: 2_002), previous: first)
         #expect(spooling.verdict == .degraded && spooling.verdict.exitCode == 1)
         #expect(spooling.reasons.contains { $0.contains("4 record(s) wait in the spool") })
@@ -73,6 +77,7 @@ import Testing
         #expect((snapshot["rejected"] as? [String: Any])?["invalid_event_type"] as? Double == 3)
         #expect((snapshot["postgresServer"] as? String)?.hasPrefix("127.0.0.1:") == true)
         #expect(snapshot["version"] as? String == EventdVersion.current)
+        #expect((snapshot["copyStreams"] as? Double ?? 0) >= 1)
 
         let (screenStatus, screen) = try runEventd(["status", "--admin", "127.0.0.1:\(eventd.adminPort)", "--interval", "0.2"])
         #expect(screenStatus == 0)
