@@ -1,12 +1,13 @@
-/// `[maintenance]`: periodic housekeeping: pending-batch recovery, partitions and retention.
+/// `[maintenance]`: periodic housekeeping: the SQL rollup when `[rollup]` is off, idle onboarding
+/// sessions, partitions and retention.
 public struct MaintenanceConfig: Sendable, Equatable {
     /// Run housekeeping in this process (`enabled`, default true). Turn it off when another instance or an
     /// external scheduler does it; the jobs take advisory locks, so running it twice is safe but wasteful.
     public var enabled: Bool = true
-    /// Time between passes that process batches left pending, e.g. after a crash (`process_pending_interval`,
-    /// default `5m`).
+    /// Time between frequent passes (`process_pending_interval`, default `5m`): `process_pending_events` (the
+    /// rollup; only when `[rollup]` is off, else that service is the rollup) and `abandon_inactive_sessions`.
     public var processPendingInterval: Duration = .seconds(5 * 60)
-    /// Age after which a pending batch is marked abandoned instead of retried (`abandon_after`, default `2h`).
+    /// Idle time after which an in-progress onboarding session is marked abandoned (`abandon_after`, default `2h`).
     public var abandonAfter: Duration = .seconds(2 * 3_600)
     /// Time between retention and partition passes (`cleanup_interval`, default `24h`).
     public var cleanupInterval: Duration = .seconds(86_400)
