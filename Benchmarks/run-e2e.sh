@@ -7,6 +7,9 @@
 #   Benchmarks/run-e2e.sh --backend-cpu [--ceiling-rows N]   # instead of the phases: PostgreSQL backend CPU per
 #                                              # 1,000 rows, eventd vs psql, text vs binary, without each index
 #                                              # (e2e/backend_cpu.py; N rows per measurement, default 100,000)
+#   Benchmarks/run-e2e.sh --sustained [--rate R] [--duration S]   # instead of the phases: R events/s (default
+#                                              # 5,000) for S s (default 600) with the rollup service on its
+#                                              # default schedule, then with it off (e2e/sustained.py)
 #
 # Options: --duration S (per phase), --ceiling-rows N, --out DIR (default Benchmarks/results/e2e-<time>),
 #          --skip-build, --pg-port P (fresh cluster's port, default 55460; eventd uses P+1..P+4),
@@ -26,7 +29,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+SUSTAINED=""; RATE=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -37,6 +40,8 @@ while [ $# -gt 0 ]; do
         --skip-build) BUILD="" ;;
         --pg-port) PGPORT="$2"; shift ;;
         --backend-cpu) BACKEND_CPU=1 ;;
+        --sustained) SUSTAINED=1 ;;
+        --rate) RATE="$2"; shift ;;
         --copy-format) COPYFMT="$2"; shift ;;
         --compare-copy-formats) COMPARE="$2"; shift ;;
         -h|--help) sed -n "2,$(grep -n '^# WARNING' "$0" | cut -d: -f1)p" "$0"; exit 0 ;;
@@ -95,6 +100,13 @@ exec_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "
 [ -n "$CEILING" ] && exec_args+=(--ceiling-rows "$CEILING")
 [ -n "$COPYFMT" ] && exec_args+=(--copy-format "$COPYFMT")
 [ -n "$COMPARE" ] && exec_args+=(--compare-copy-formats "$COMPARE")
+if [ -n "$SUSTAINED" ]; then
+    sustained_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT" --base-port "$((PGPORT + 1))")
+    [ -n "$RATE" ] && sustained_args+=(--rate "$RATE")
+    [ -n "$DURATION" ] && sustained_args+=(--duration "$DURATION")
+    python3 "$HERE/e2e/sustained.py" "${sustained_args[@]}" | tee "$OUT/sustained.txt"
+    exit 0
+fi
 if [ -n "$BACKEND_CPU" ]; then
     python3 "$HERE/e2e/backend_cpu.py" "${exec_args[@]}" --rows "${CEILING:-100000}" | tee "$OUT/backend-cpu.txt"
     exit 0

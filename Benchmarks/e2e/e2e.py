@@ -95,8 +95,9 @@ METRIC_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([-+0-9.eEI
 
 
 class Daemon:
-    def __init__(self, args, sink, http, copy_format=None):
+    def __init__(self, args, sink, http, copy_format=None, rollups=False):
         self.args, self.sink, self.http, self.copy_format = args, sink, http, copy_format
+        self.rollups = rollups
         self.proc = None
         self.samples = []  # (t, rss_kb, committed)
         self._stop = threading.Event()
@@ -106,12 +107,14 @@ class Daemon:
         cmd = [a.eventd, "serve", "--database-url", a.database_url, "--tcp", f"127.0.0.1:{a.tcp_port}",
                "--udp", f"127.0.0.1:{a.udp_port}", "--admin", f"127.0.0.1:{a.admin_port}",
                "--log-level", "warning", "--sink", self.sink]
-        # Default config, except: no rollups or maintenance (they read analytics.events every minute,
-        # which the `psql \copy` ceiling does not; their cost is measured by query-bench.sh), and
+        # Default config, except: no rollups or maintenance unless asked for (they read analytics.events
+        # every minute, which the `psql \copy` ceiling does not; sustained.py measures them), and
         # the HTTP source with an unlimited secret key when this eventd has one.
-        config = os.path.join(a.out, f"eventd-bench-{self.sink}{'-' + self.copy_format if self.copy_format else ''}.toml")
+        config = os.path.join(a.out, f"eventd-bench-{self.sink}{'-' + self.copy_format if self.copy_format else ''}"
+                                     f"{'-rollups' if self.rollups else ''}.toml")
         with open(config, "w") as f:
-            f.write('[rollup]\nenabled = false\n\n[maintenance]\nenabled = false\n\n')
+            if not self.rollups:
+                f.write('[rollup]\nenabled = false\n\n[maintenance]\nenabled = false\n\n')
             if self.copy_format:
                 f.write(f'[loader]\ncopy_format = "{self.copy_format}"\n\n')
             if self.http:
