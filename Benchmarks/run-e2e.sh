@@ -9,12 +9,15 @@
 #                                              # (e2e/backend_cpu.py; N rows per measurement, default 100,000)
 #   Benchmarks/run-e2e.sh --sustained [--rate R] [--duration S]   # instead of the phases: R events/s (default
 #                                              # 5,000) for S s (default 600) with the rollup service on its
-#                                              # default schedule, then with it off (e2e/sustained.py)
+#                                              # default schedule, then with it off (e2e/sustained.py);
+#                                              # --rollup-late-window D sets rollup.late_window, --skip-off
+#                                              # runs only the rollups-on phase
 #
 # Options: --duration S (per phase), --ceiling-rows N, --out DIR (default Benchmarks/results/e2e-<time>),
 #          --skip-build, --pg-port P (fresh cluster's port, default 55460; eventd uses P+1..P+4),
 #          --copy-format text|binary (the main eventd's loader.copy_format; default: eventd's default),
-#          --compare-copy-formats text,binary (a tcp-max-<format> phase for each, right after the ceilings).
+#          --compare-copy-formats text,binary (a tcp-max-<format> phase for each, right after the ceilings),
+#          --loader-connections N (eventd's loader.connections, the most COPY streams; default: eventd's default).
 #
 # Ceilings: `ceiling*` is one psql \copy of load-generator rows in text (kept for continuity); `pg-<format>-x<N>`
 # loads the very rows eventd stored in tcp-max with N = 1..4 parallel psql \copy sessions, in text and in
@@ -29,7 +32,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-SUSTAINED=""; RATE=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+SUSTAINED=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -42,8 +45,11 @@ while [ $# -gt 0 ]; do
         --backend-cpu) BACKEND_CPU=1 ;;
         --sustained) SUSTAINED=1 ;;
         --rate) RATE="$2"; shift ;;
+        --rollup-late-window) LATEWIN="$2"; shift ;;
+        --skip-off) SKIPOFF=1 ;;
         --copy-format) COPYFMT="$2"; shift ;;
         --compare-copy-formats) COMPARE="$2"; shift ;;
+        --loader-connections) LOADERCONN="$2"; shift ;;
         -h|--help) sed -n "2,$(grep -n '^# WARNING' "$0" | cut -d: -f1)p" "$0"; exit 0 ;;
         *) echo "run-e2e.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -100,9 +106,12 @@ exec_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "
 [ -n "$CEILING" ] && exec_args+=(--ceiling-rows "$CEILING")
 [ -n "$COPYFMT" ] && exec_args+=(--copy-format "$COPYFMT")
 [ -n "$COMPARE" ] && exec_args+=(--compare-copy-formats "$COMPARE")
+[ -n "$LOADERCONN" ] && exec_args+=(--loader-connections "$LOADERCONN")
 if [ -n "$SUSTAINED" ]; then
     sustained_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT" --base-port "$((PGPORT + 1))")
     [ -n "$RATE" ] && sustained_args+=(--rate "$RATE")
+    [ -n "$LATEWIN" ] && sustained_args+=(--rollup-late-window "$LATEWIN")
+    [ -n "$SKIPOFF" ] && sustained_args+=(--skip-off)
     [ -n "$DURATION" ] && sustained_args+=(--duration "$DURATION")
     python3 "$HERE/e2e/sustained.py" "${sustained_args[@]}" | tee "$OUT/sustained.txt"
     exit 0

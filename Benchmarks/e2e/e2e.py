@@ -95,9 +95,9 @@ METRIC_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([-+0-9.eEI
 
 
 class Daemon:
-    def __init__(self, args, sink, http, copy_format=None, rollups=False):
+    def __init__(self, args, sink, http, copy_format=None, rollups=False, extra_config=""):
         self.args, self.sink, self.http, self.copy_format = args, sink, http, copy_format
-        self.rollups = rollups
+        self.rollups, self.extra_config = rollups, extra_config
         self.proc = None
         self.samples = []  # (t, rss_kb, committed)
         self._stop = threading.Event()
@@ -115,8 +115,11 @@ class Daemon:
         with open(config, "w") as f:
             if not self.rollups:
                 f.write('[rollup]\nenabled = false\n\n[maintenance]\nenabled = false\n\n')
-            if self.copy_format:
-                f.write(f'[loader]\ncopy_format = "{self.copy_format}"\n\n')
+            loader = ([f'copy_format = "{self.copy_format}"'] if self.copy_format else []) + \
+                     ([f"connections = {a.loader_connections}"] if getattr(a, "loader_connections", None) else [])
+            if loader:
+                f.write("[loader]\n" + "\n".join(loader) + "\n\n")
+            f.write(self.extra_config)
             if self.http:
                 f.write(f'[sources.http]\nlisten = "127.0.0.1:{a.http_port}"\n\n'
                         f'[[sources.http.write_keys]]\nname = "bench"\nkey = "{a.write_key}"\nkind = "secret"\n\n'
@@ -470,6 +473,8 @@ def main():
     # a tcp-max-<format> phase of its own right after the ceilings (same rows, same ceilings).
     p.add_argument("--copy-format", default=None, choices=["text", "binary"])
     p.add_argument("--compare-copy-formats", default="", help="comma-separated, e.g. text,binary")
+    # loader.connections (the most COPY streams the adaptive loader may open; unset: eventd's default).
+    p.add_argument("--loader-connections", type=int, default=None)
     # Server-side Segment senders (analytics-node/-python/-go/-java) batch events up to Segment's 500 KB
     # request limit and flush several batches concurrently; 16 connections x 500 events (~210 KB bodies)
     # stand for a few app servers doing that (see Benchmarks/RESULTS.md).

@@ -33,7 +33,8 @@ def rollup_lag(pg):
 def phase(args, pg, rollups):
     name = "rollups-on" if rollups else "rollups-off"
     truncate(pg)
-    daemon = Daemon(args, "postgres", http=False, rollups=rollups)
+    extra = f'[rollup]\nlate_window = "{args.rollup_late_window}"\n\n' if rollups and args.rollup_late_window else ""
+    daemon = Daemon(args, "postgres", http=False, rollups=rollups, extra_config=extra)
     daemon.start()
     cmd = [args.loadgen, "send", "--transport", "tcp", "--target", f"127.0.0.1:{args.tcp_port}",
            "--rate", str(args.rate), "--duration", str(args.duration), "--batch", "100",
@@ -86,11 +87,13 @@ def main():
     p.add_argument("--rate", type=float, default=5000)
     p.add_argument("--duration", type=float, default=600, help="seconds per phase")
     p.add_argument("--pg-pid", type=int, default=0)
+    p.add_argument("--rollup-late-window", default=None, help='rollup.late_window, e.g. "1m" (default: eventd\'s)')
+    p.add_argument("--skip-off", action="store_true", help="only the rollups-on phase")
     args = p.parse_args()
     args.tcp_port, args.udp_port, args.admin_port, args.http_port = (args.base_port + i for i in range(4))
     pg = Pg(args.database_url)
     on = phase(args, pg, rollups=True)
-    off = phase(args, pg, rollups=False)
+    off = on if args.skip_off else phase(args, pg, rollups=False)
     bound = ROLLUP_INTERVAL_SECONDS + (on["rollup_run_max_s"] or 0)
     summary = {
         "rate_offered": args.rate, "seconds_per_phase": args.duration,
