@@ -1,3 +1,5 @@
+import EventdTOML
+
 extension ConfigCodec where Value == [WriteKey] {
     /// `[[sources.http.write_keys]]` tables; as raw text, a TOML array of inline tables.
     static let writeKeys = ConfigCodec(expected: "an array of tables ([[sources.http.write_keys]])") {
@@ -13,7 +15,7 @@ extension ConfigCodec where Value == [WriteKey] {
         }
     } render: { keys in
         let tables = keys.map { key in
-            "{ name = \(configTOMLString(key.name)), key = \(configTOMLString(key.key)), kind = \(configTOMLString(key.kind.rawValue)), "
+            "{ name = \(TOMLString.basic(key.name)), key = \(TOMLString.basic(key.key)), kind = \(TOMLString.basic(key.kind.rawValue)), "
                 + "allowed_origins = \(ConfigCodec<[String]>.stringList.render(key.allowedOrigins) ?? "[]") }"
         }
         return "[" + tables.joined(separator: ", ") + "]"

@@ -1,3 +1,5 @@
+import EventdTOML
+
 /// How one kind of config value is read from a `ConfigNode` and written back as a TOML literal.
 ///
 /// Raw text (`.text`, from the environment or an override) is read with the same rules as the TOML value
@@ -16,7 +18,7 @@ extension ConfigCodec where Value == String {
         case .string(let text), .text(let text): return text
         default: throw .wrongType(key, expected: "a string", got: node)
         }
-    } render: { configTOMLString($0) }
+    } render: { TOMLString.basic($0) }
 }
 
 extension ConfigCodec where Value == String? {
@@ -24,7 +26,7 @@ extension ConfigCodec where Value == String? {
     static let optionalString = ConfigCodec(expected: "a string") { node, key throws(ConfigError) in
         let text = try ConfigCodec<String>.string.decode(node, key)
         return text.isEmpty ? nil : text
-    } render: { $0.map(configTOMLString) }
+    } render: { $0.map(TOMLString.basic) }
 }
 
 extension ConfigCodec where Value == Int {
@@ -59,7 +61,7 @@ extension ConfigCodec where Value == Int {
         }
     } render: { bytes in
         let text = ByteSize.format(bytes)
-        return text == String(bytes) ? text : configTOMLString(text)
+        return text == String(bytes) ? text : TOMLString.basic(text)
     }
 }
 
@@ -78,7 +80,7 @@ extension ConfigCodec where Value == Duration {
                     + "add one, e.g. \"\(number)s\" or \"\(number)ms\"")
         default: throw .wrongType(key, expected: ConfigDuration.expected, got: node)
         }
-    } render: { configTOMLString(ConfigDuration.format($0)) }
+    } render: { TOMLString.basic(ConfigDuration.format($0)) }
 }
 
 extension ConfigCodec where Value == Bool {
@@ -105,7 +107,7 @@ extension ConfigCodec where Value == ListenAddress {
         case .failure(let failure):
             throw .invalidValue(key, "'\(text)' is not a listen address: \(failure.reason)")
         }
-    } render: { configTOMLString($0.description) }
+    } render: { TOMLString.basic($0.description) }
 }
 
 extension ConfigCodec where Value == ListenAddress? {
@@ -116,7 +118,7 @@ extension ConfigCodec where Value == ListenAddress? {
         let trimmed = text.configTrimmed()
         if trimmed.isEmpty || trimmed.lowercased() == "off" { return nil }
         return try ConfigCodec<ListenAddress>.listen.decode(node, key)
-    } render: { $0.map { configTOMLString($0.description) } }
+    } render: { $0.map { TOMLString.basic($0.description) } }
 }
 
 extension ConfigCodec where Value == [String] {
@@ -129,7 +131,7 @@ extension ConfigCodec where Value == [String] {
             default: throw .wrongType("\(key)[\(index)]", expected: "a string", got: item)
             }
         }
-    } render: { "[" + $0.map(configTOMLString).joined(separator: ", ") + "]" }
+    } render: { "[" + $0.map(TOMLString.basic).joined(separator: ", ") + "]" }
 }
 
 /// One of a closed set of names, e.g. a log level.
@@ -142,7 +144,7 @@ where E.RawValue == String {
             throw .invalidValue(key, "'\(text)' is not allowed; allowed: \(allowed)")
         }
         return value
-    } render: { configTOMLString($0.rawValue) }
+    } render: { TOMLString.basic($0.rawValue) }
 }
 
 /// An array of names from a closed set, e.g. rollup buckets.
@@ -154,7 +156,7 @@ where E.RawValue == String {
         return try items.enumerated().map { (index, item) throws(ConfigError) -> E in
             try element.decode(item, "\(key)[\(index)]")
         }
-    } render: { "[" + $0.map { configTOMLString($0.rawValue) }.joined(separator: ", ") + "]" }
+    } render: { "[" + $0.map { TOMLString.basic($0.rawValue) }.joined(separator: ", ") + "]" }
 }
 
 /// The elements of an array value; raw text may be a TOML array or a comma-separated list.
@@ -175,23 +177,4 @@ func configArrayItems(_ node: ConfigNode, key: String, expected: String) throws(
         }
     default: throw .wrongType(key, expected: expected, got: node)
     }
-}
-
-/// A TOML basic string literal for `text`.
-func configTOMLString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-            let hex = String(scalar.value, radix: 16, uppercase: true)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }

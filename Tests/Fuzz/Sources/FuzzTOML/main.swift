@@ -33,14 +33,14 @@ public func fuzzTOML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 /// The entries as top-level `"key" = value` lines, tables as inline tables.
 func render(_ entries: [TOMLEntry]) -> String {
-    entries.map { quoted($0.key) + " = " + render($0.node.value) + "\n" }.joined()
+    entries.map { TOMLString.basic($0.key) + " = " + render($0.node.value) + "\n" }.joined()
 }
 
 func render(_ value: TOMLValue) -> String {
     switch value {
-    case .table(let entries): "{" + entries.map { quoted($0.key) + " = " + render($0.node.value) }.joined(separator: ", ") + "}"
+    case .table(let entries): "{" + entries.map { TOMLString.basic($0.key) + " = " + render($0.node.value) }.joined(separator: ", ") + "}"
     case .array(let items): "[" + items.map { render($0.value) }.joined(separator: ", ") + "]"
-    case .string(let text): quoted(text)
+    case .string(let text): TOMLString.basic(text)
     case .integer(let number): String(number)
     case .float(let number): number.isNaN ? "nan" : number.isInfinite ? (number < 0 ? "-inf" : "inf") : floatText(number)
     case .boolean(let value): String(value)
@@ -52,21 +52,6 @@ func render(_ value: TOMLValue) -> String {
 func floatText(_ number: Double) -> String {
     let text = "\(number)"
     return text.contains(".") || text.contains("e") ? text : text + ".0"
-}
-
-func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }
 
 func depth(_ value: TOMLValue) -> Int {
