@@ -23,20 +23,9 @@ struct DashboardsPage: Sendable {
     }
 
     static func hourly(_ rows: PostgresRows) -> String {
-        var hours: [String] = [], types: [String] = []
-        var values: [String: [String: Double]] = [:]
-        var totals: [String: Double] = [:]
-        for row in rows {
-            let hour = row[0] ?? "", type = row[1] ?? "", events = Double(row[2] ?? "0") ?? 0
-            if values[hour] == nil { hours.append(hour) }
-            if totals[type] == nil { types.append(type) }
-            values[hour, default: [:]][type] = events
-            totals[type, default: 0] += events
-        }
-        let columns = hours.map { hour in (label: hour, values: types.map { values[hour]?[$0] ?? 0 }) }
-        return "<section><h2>Events per hour by type, last 48 hours (UTC)</h2>"
-            + SVGChart.stackedColumns(columns, series: types, unit: "events/hour")
-            + table(["type", "events"], types.map { [$0, number(totals[$0]!, key: "hourly:\($0)")] }) + "</section>"
+        let hourly = StackedColumns(rows)
+        return "<section><h2>Events per hour by type, last 48 hours (UTC)</h2>" + hourly.chart(unit: "events/hour")
+            + table(["type", "events"], hourly.series.map { [$0, number(hourly.totals[$0]!, key: "hourly:\($0)")] }) + "</section>"
     }
 
     static func topNames(_ rows: PostgresRows) -> String {

@@ -92,20 +92,11 @@ struct RefusalsPage: Sendable {
     }
 
     static func counts(_ rows: PostgresRows) -> String {
-        var buckets: [String] = [], reasons: [String] = []
-        var values: [String: [String: Double]] = [:]
-        var totals: [String: Double] = [:]
-        for row in rows {
-            let bucket = row[0] ?? "", reason = row[1] ?? "", count = Double(row[2] ?? "0") ?? 0
-            if values[bucket] == nil { buckets.append(bucket) }
-            if totals[reason] == nil { reasons.append(reason) }
-            values[bucket, default: [:]][reason] = count
-            totals[reason, default: 0] += count
-        }
-        let columns = buckets.map { bucket in (label: bucket, values: reasons.map { values[bucket]?[$0] ?? 0 }) }
-        var out = "<section><h2>Refused, by reason over time (UTC)</h2>" + SVGChart.stackedColumns(columns, series: reasons, unit: "refused")
+        let refused = StackedColumns(rows)
+        let totals = refused.totals
+        var out = "<section><h2>Refused, by reason over time (UTC)</h2>" + refused.chart(unit: "refused")
         out += "<table><tr><th>reason</th><th class=\"n\">refused</th></tr>"
-        for reason in reasons.sorted(by: { totals[$0]! > totals[$1]! }) {
+        for reason in refused.series.sorted(by: { totals[$0]! > totals[$1]! }) {
             out += "<tr><td>\(HTMLText.escape(reason))</td><td class=\"n\" data-k=\"refused:\(HTMLText.escape(reason))\">\(StatusReport.count(totals[reason]!))</td></tr>"
         }
         return out + "</table></section>"
