@@ -25,8 +25,8 @@ public final class IngestPipeline: Sendable {
 
     var limits: IngestLimits { liveLimits.value }
 
-    func makeBuilder() -> BatchBuilder {
-        BatchBuilder(metrics: metrics, pool: pool)
+    func makeBuilder(transport: Transport) -> BatchBuilder {
+        BatchBuilder(metrics: metrics, pool: pool, transport: transport)
     }
 
     /// The per-text context: receipt time now, the sender's address (anonymised unless configured
@@ -45,7 +45,7 @@ public final class IngestPipeline: Sendable {
     func makeTCPHandler(maxLineBytes: Int) -> TCPIngestHandler {
         TCPIngestHandler(
             framer: LineFramer(maxLineBytes: maxLineBytes, oversizeReason: .batchTooLarge),
-            builder: makeBuilder(),
+            builder: makeBuilder(transport: .tcp),
             ring: ring,
             metrics: metrics,
             makeContext: { [self] peer in self.context(transport: .tcp, peer: peer) }

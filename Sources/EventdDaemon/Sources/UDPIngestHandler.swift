@@ -19,7 +19,7 @@ final class UDPIngestHandler: ChannelInboundHandler {
 
     init(pipeline: IngestPipeline, maxDatagramBytes: Int) {
         self.pipeline = pipeline
-        self.builder = pipeline.makeBuilder()
+        self.builder = pipeline.makeBuilder(transport: .udp)
         self.framer = LineFramer(maxLineBytes: maxDatagramBytes)
     }
 

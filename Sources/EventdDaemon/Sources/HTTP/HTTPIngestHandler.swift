@@ -206,6 +206,7 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         }
         metrics.received.increment(by: received)
         metrics.accepted.increment(by: summary.accepted)
+        metrics.counters(.http, work.adapter.name)?.count(accepted: summary.accepted, refused: summary.rejected)
         if summary.sanitized > 0 { metrics.sanitized.increment(by: summary.sanitized) }
         for rejection in batch.decodeRejections { metrics.countRejected(rejection.reason) }
 
