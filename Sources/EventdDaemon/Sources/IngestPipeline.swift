@@ -25,6 +25,9 @@ public final class IngestPipeline: Sendable {
 
     var limits: IngestLimits { liveLimits.value }
 
+    /// How every source hands its batches to the ring.
+    var handoff: RingHandoff { RingHandoff(ring: ring, pool: pool, metrics: metrics) }
+
     func makeBuilder(transport: Transport) -> BatchBuilder {
         BatchBuilder(metrics: metrics, pool: pool, transport: transport)
     }
@@ -46,8 +49,7 @@ public final class IngestPipeline: Sendable {
         TCPIngestHandler(
             framer: LineFramer(maxLineBytes: maxLineBytes, oversizeReason: .batchTooLarge),
             builder: makeBuilder(transport: .tcp),
-            ring: ring,
-            metrics: metrics,
+            handoff: handoff,
             makeContext: { [self] peer in self.context(transport: .tcp, peer: peer) }
         )
     }
