@@ -87,7 +87,30 @@ struct LivePage: Sendable {
         var out = "<section><h2>Events per second, last 15 minutes</h2>" + SVGChart.lines(series, unit: "events/s")
         out += "<table><tr>" + series.map { "<th class=\"n\">\(HTMLText.escape($0.name))</th>" }.joined() + "</tr><tr>"
         out += zip(series, latest).map { "<td class=\"n\" data-k=\"rate:\(HTMLText.escape($0.name))\">\(decimal($1))</td>" }.joined()
-        return out + "</tr></table><p class=\"muted\">Per transport as counted at the listeners; per protocol is not counted yet.</p></section>"
+        out += "</tr></table><p class=\"muted\">Per transport as counted at the listeners; per protocol below.</p></section>"
+        return out + byProtocol(pairs)
+    }
+
+    /// Events per second over the window by `transport/protocol` (accepted and refused by eventd),
+    /// for the protocols that brought any.
+    static func byProtocol(_ pairs: [(StatusSnapshot, StatusSnapshot)]) -> String {
+        let labels = Set(pairs.flatMap { $1.receivedByProtocol.filter { $0.value > 0 }.keys }).sorted()
+        var out = "<section><h2>Events per second by protocol</h2>"
+        guard !labels.isEmpty else { return out + "<p class=\"muted\">No events yet.</p></section>" }
+        let series: [(name: String, values: [Double])] = labels.map { label in
+            (label, pairs.map { max(0, ($1.receivedByProtocol[label] ?? 0) - ($0.receivedByProtocol[label] ?? 0)) / ($1.takenAt - $0.takenAt) })
+        }
+        out += SVGChart.lines(series, unit: "events/s")
+        out += "<table><tr><th>transport/protocol</th><th class=\"n\">events/s</th><th class=\"n\">accepted since start</th>"
+            + "<th class=\"n\">refused since start</th></tr>"
+        let now = pairs.last?.1
+        for (label, values) in series {
+            out += "<tr><td>\(HTMLText.escape(label))</td>"
+                + "<td class=\"n\" data-k=\"protocol-rate:\(HTMLText.escape(label))\">\(decimal(values.last ?? 0))</td>"
+                + "<td class=\"n\" data-k=\"protocol-accepted:\(HTMLText.escape(label))\">\(StatusReport.count(now?.acceptedByProtocol[label] ?? 0))</td>"
+                + "<td class=\"n\" data-k=\"protocol-refused:\(HTMLText.escape(label))\">\(StatusReport.count(now?.refusedByProtocol[label] ?? 0))</td></tr>"
+        }
+        return out + "</table></section>"
     }
 
     /// Refusals by reason in the last minute and since start.

@@ -14,13 +14,16 @@ final class BatchBuilder {
     private var decoder = EventDecoder()
     private let metrics: EventdMetrics
     private let pool: BatchPool
+    /// The line protocol's counters for this builder's transport.
+    private let counters: ProtocolCounters?
     private(set) var current: IngestBatch
     /// Keep per-event refusals in the batch, for senders that get them back.
     var keepRejections = false
 
-    init(metrics: EventdMetrics, pool: BatchPool) {
+    init(metrics: EventdMetrics, pool: BatchPool, transport: Transport) {
         self.metrics = metrics
         self.pool = pool
+        counters = metrics.counters(transport, ProtocolLabel.lineProtocol)
         self.current = pool.take()
     }
 
@@ -32,6 +35,7 @@ final class BatchBuilder {
         batch.received += summary.accepted + summary.rejected
         metrics.countReceived(summary.accepted + summary.rejected, over: context.transport)
         metrics.accepted.increment(by: summary.accepted)
+        counters?.count(accepted: summary.accepted, refused: summary.rejected)
         if summary.sanitized > 0 { metrics.sanitized.increment(by: summary.sanitized) }
         if summary.rejected > 0 {
             for rejection in decoder.rejections { metrics.countRejected(rejection.reason) }
@@ -48,6 +52,7 @@ final class BatchBuilder {
         current.received += 1
         metrics.countReceived(1, over: context.transport)
         metrics.countRejected(rejection.reason)
+        counters?.count(accepted: 0, refused: 1)
     }
 
     var shouldCut: Bool { current.contentBytes >= Self.cutBytes }

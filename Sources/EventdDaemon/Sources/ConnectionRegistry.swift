@@ -22,11 +22,6 @@ final class ConnectionRegistry: Sendable {
 
     private let state = NIOLockedValueBox(State())
 
-    /// Registers `channel` unless `limit` connections are already open.
-    func admit(_ channel: any Channel, limit: Int) -> Bool {
-        admit(channel, limit: limit, peer: nil, perPeerLimit: 0) == .admitted
-    }
-
     /// Registers `channel` unless `limit` connections are open, or `peer` (nil: not counted) holds
     /// `perPeerLimit` of them (0: no per-peer cap). One client then cannot take every slot.
     func admit(_ channel: any Channel, limit: Int, peer: SourceAddress?, perPeerLimit: Int) -> Admission {

@@ -25,8 +25,11 @@ public final class IngestPipeline: Sendable {
 
     var limits: IngestLimits { liveLimits.value }
 
-    func makeBuilder() -> BatchBuilder {
-        BatchBuilder(metrics: metrics, pool: pool)
+    /// How every source hands its batches to the ring.
+    var handoff: RingHandoff { RingHandoff(ring: ring, pool: pool, metrics: metrics) }
+
+    func makeBuilder(transport: Transport) -> BatchBuilder {
+        BatchBuilder(metrics: metrics, pool: pool, transport: transport)
     }
 
     /// The per-text context: receipt time now, the sender's address (anonymised unless configured
@@ -45,9 +48,8 @@ public final class IngestPipeline: Sendable {
     func makeTCPHandler(maxLineBytes: Int) -> TCPIngestHandler {
         TCPIngestHandler(
             framer: LineFramer(maxLineBytes: maxLineBytes, oversizeReason: .batchTooLarge),
-            builder: makeBuilder(),
-            ring: ring,
-            metrics: metrics,
+            builder: makeBuilder(transport: .tcp),
+            handoff: handoff,
             makeContext: { [self] peer in self.context(transport: .tcp, peer: peer) }
         )
     }

@@ -19,7 +19,7 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private var framer: LineFramer
     private let builder: BatchBuilder
-    private let ring: IngestRing
+    private let handoff: RingHandoff
     private let metrics: EventdMetrics
     private let makeContext: (SocketAddress?) -> IngestContext
     private var ingestContext: IngestContext?
@@ -34,12 +34,12 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The drained connection's output is shut down (`LingeringClose` takes it from there).
     private var outputClosed = false
 
-    init(framer: LineFramer, builder: BatchBuilder, ring: IngestRing, metrics: EventdMetrics,
+    init(framer: LineFramer, builder: BatchBuilder, handoff: RingHandoff,
          makeContext: @escaping (SocketAddress?) -> IngestContext) {
         self.framer = framer
         self.builder = builder
-        self.ring = ring
-        self.metrics = metrics
+        self.handoff = handoff
+        self.metrics = handoff.metrics
         self.makeContext = makeContext
     }
 
@@ -175,21 +175,19 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     @discardableResult
     private func pushOutbox(context: ChannelHandlerContext) -> Bool {
         while let batch = outbox.first {
-            guard ring.tryPush(batch) else {
-                if ring.isClosed {
-                    // Only after the loader stopped, which happens after every source has: nothing
-                    // can take these rows any more. Count them rather than wait forever.
-                    for batch in outbox {
-                        metrics.droppedShutdown.increment(by: batch.events.rowCount)
-                        batch.complete(.failed(reason: "eventd is shutting down"))
-                    }
-                    outbox.removeAll()
-                    return true
-                }
+            switch handoff.offer(batch) {
+            case .taken:
+                outbox.removeFirst()
+            case .full:
                 waitForSpace(context: context)
                 return false
+            case .closed:
+                // Only after the loader stopped, which happens after every source has: nothing
+                // can take these rows any more. Count them rather than wait forever.
+                outbox.forEach(handoff.dropAtShutdown)
+                outbox.removeAll()
+                return true
             }
-            outbox.removeFirst()
         }
         return true
     }
@@ -199,7 +197,7 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         waitingForSpace = true
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
-        ring.onSpaceAvailable {
+        handoff.onSpaceAvailable {
             eventLoop.execute {
                 let (handler, context) = loopBound.value
                 handler.waitingForSpace = false

@@ -37,58 +37,38 @@ public final class TCPSource: Service, Sendable {
 
     private let settings: Settings
     private let pipeline: IngestPipeline
-    private let health: DaemonHealth
-    private let logger: Logger
-    private let group: any EventLoopGroup
-    private let connections = ConnectionRegistry()
-    private let bound = BoundAddress()
+    private let listener: Listener
 
     public init(settings: Settings, pipeline: IngestPipeline, health: DaemonHealth, logger: Logger,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.settings = settings
         self.pipeline = pipeline
-        self.health = health
-        self.logger = logger
-        self.group = group
-        health.expectListener()
+        listener = Listener(name: "TCP", binding: settings.binding, health: health, logger: logger, group: group)
     }
 
     /// The address actually bound (useful with port 0 in tests); nil until listening.
-    public var localAddress: SocketAddress? { bound.value }
+    public var localAddress: SocketAddress? { listener.localAddress }
 
     public func run() async throws {
         let settings = self.settings
         let pipeline = self.pipeline
-        let connections = self.connections
-        let logger = self.logger
-        let refusals = RefusedConnectionLog(anonymizeIP: pipeline.anonymizeIP)
-        let server = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.autoRead, value: false)
-            // A sender that shuts down its side still gets its acks (`TCPIngestHandler`, `.inputClosed`).
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(.maxMessagesPerRead, value: 4)
-            .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 65536, maximum: 1 << 20))
-            .childChannelInitializer { channel in
-                guard connections.admit(channel, limit: settings.maxConnections) else {
-                    refusals.refused(channel, "TCP connections refused: connection limit reached", logger: logger)
-                    return channel.close()
-                }
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .init(settings.idleTimeout)))
-                    try channel.pipeline.syncOperations.addHandler(IdleCloser())
-                    try channel.pipeline.syncOperations.addHandler(LingeringClose())
-                    try channel.pipeline.syncOperations.addHandler(pipeline.makeTCPHandler(maxLineBytes: settings.maxLineBytes))
-                }
-            }
-            .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
-                                    inheritedDescriptor: settings.inheritedDescriptor))
-        await ListenerLifetime.serve(server, name: "TCP", inherited: settings.inheritedDescriptor != nil,
-                                     bound: bound, health: health, logger: logger)
-        await connections.drainAll(timeout: settings.drainTimeout)
-        logger.info("TCP source stopped")
+        try await listener.serveConnections(
+            admission: ConnectionAdmission(maxConnections: settings.maxConnections),
+            drainTimeout: settings.drainTimeout, anonymizeIP: pipeline.anonymizeIP,
+            options: { bootstrap in
+                bootstrap
+                    // A sender that shuts down its side still gets its acks (`TCPIngestHandler`, `.inputClosed`).
+                    .childChannelOption(.allowRemoteHalfClosure, value: true)
+                    .childChannelOption(.maxMessagesPerRead, value: 4)
+                    .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 65536, maximum: 1 << 20))
+            },
+            initialize: { channel in
+                let sync = channel.pipeline.syncOperations
+                try sync.addHandler(IdleStateHandler(readTimeout: .init(settings.idleTimeout)))
+                try sync.addHandler(IdleCloser())
+                try sync.addHandler(LingeringClose())
+                try sync.addHandler(pipeline.makeTCPHandler(maxLineBytes: settings.maxLineBytes))
+            })
     }
 }
 

@@ -12,6 +12,7 @@ final class UDPIngestHandler: ChannelInboundHandler {
 
     private let pipeline: IngestPipeline
     private let builder: BatchBuilder
+    private let handoff: RingHandoff
     /// Only for its limit and its oversize refusal: datagrams are framed statelessly.
     private let framer: LineFramer
     private var dropLog = RateLimitedLog(interval: .seconds(10))
@@ -19,7 +20,8 @@ final class UDPIngestHandler: ChannelInboundHandler {
 
     init(pipeline: IngestPipeline, maxDatagramBytes: Int) {
         self.pipeline = pipeline
-        self.builder = pipeline.makeBuilder()
+        self.builder = pipeline.makeBuilder(transport: .udp)
+        self.handoff = pipeline.handoff
         self.framer = LineFramer(maxLineBytes: maxDatagramBytes)
     }
 
@@ -60,10 +62,9 @@ final class UDPIngestHandler: ChannelInboundHandler {
 
     private func pushOrDrop() {
         guard let batch = builder.take() else { return }
-        if pipeline.ring.tryPush(batch) { return }
+        guard handoff.offer(batch) != .taken else { return }
         let rows = batch.events.rowCount
-        pipeline.metrics.droppedRingFull.increment(by: rows)
-        pipeline.pool.recycle(batch)
+        handoff.dropRingFull(batch, events: rows)
         if let suppressed = dropLog.shouldLog(count: rows, at: .now) {
             pipeline.logger.warning("ring full: dropping UDP events (PostgreSQL is slower than intake)", metadata: [
                 LogKey.count: "\(suppressed)",

@@ -26,62 +26,57 @@ public final class UDPSource: Service, Sendable {
 
     private let settings: Settings
     private let pipeline: IngestPipeline
-    private let health: DaemonHealth
     private let logger: Logger
-    private let group: any EventLoopGroup
-    private let bound = BoundAddress()
+    private let listener: Listener
 
     public init(settings: Settings, pipeline: IngestPipeline, health: DaemonHealth, logger: Logger,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.settings = settings
         self.pipeline = pipeline
-        self.health = health
         self.logger = logger
-        self.group = group
-        health.expectListener()
+        listener = Listener(name: "UDP", binding: settings.binding, health: health, logger: logger, group: group)
     }
 
-    public var localAddress: SocketAddress? { bound.value }
+    public var localAddress: SocketAddress? { listener.localAddress }
 
     public func run() async throws {
         let settings = self.settings
         let pipeline = self.pipeline
-        let channel = try await DatagramBootstrap(group: group)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            // A large kernel buffer absorbs bursts while the event loop is busy decoding.
-            .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(settings.receiveBufferBytes))
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: settings.maxDatagramBytes + 1))
-            .channelOption(.maxMessagesPerRead, value: 64)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        UDPIngestHandler(pipeline: pipeline, maxDatagramBytes: settings.maxDatagramBytes))
-                }
-            }
-            .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
-                                    inheritedDescriptor: settings.inheritedDescriptor))
-        // The datagrams the kernel drops on this socket (receive buffer full) never reach the handler, so
-        // they are read from the socket's own counter while it is open; a closed socket's is gone.
         let logger = self.logger
-        // One reader of this socket's line in /proc, for the drop counter and for the shutdown drain.
-        let socketStats = channel.localAddress?.port.map(KernelUDPDropsReader.init(port:))
-        let kernelDrops = socketStats.map {
-            UDPKernelDropCounter(reader: $0, counter: pipeline.metrics.udpKernelDroppedDatagrams, logger: logger)
+        let inherited = settings.inheritedDescriptor != nil
+        let options = { (bootstrap: DatagramBootstrap) -> DatagramBootstrap in
+            bootstrap
+                // A large kernel buffer absorbs bursts while the event loop is busy decoding.
+                .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(settings.receiveBufferBytes))
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: settings.maxDatagramBytes + 1))
+                .channelOption(.maxMessagesPerRead, value: 64)
         }
-        let drain = settings.inheritedDescriptor == nil ? socketStats.map { stats in
-            UDPReceiveQueueDrain(queuedBytes: { stats.read()?.queuedBytes })
-        } : nil
-        await withDiscardingTaskGroup { tasks in
-            if let kernelDrops { tasks.addTask { await kernelDrops.updateEverySecond() } }
-            await ListenerLifetime.serve(channel, name: "UDP", inherited: settings.inheritedDescriptor != nil,
-                                         bound: bound, health: health, logger: logger,
-                                         beforeClose: {
+        let initialize: @Sendable (any Channel) throws -> Void = { channel in
+            try channel.pipeline.syncOperations.addHandler(
+                UDPIngestHandler(pipeline: pipeline, maxDatagramBytes: settings.maxDatagramBytes))
+        }
+        let hooks = { (channel: any Channel) -> DatagramHooks in
+            // The datagrams the kernel drops on this socket (receive buffer full) never reach the handler, so
+            // they are read from the socket's own counter while it is open; a closed socket's is gone.
+            // One reader of this socket's line in /proc, for the drop counter and for the shutdown drain.
+            let socketStats: KernelUDPDropsReader? = channel.localAddress?.port.map(KernelUDPDropsReader.init(port:))
+            let kernelDrops: UDPKernelDropCounter? = socketStats.map {
+                UDPKernelDropCounter(reader: $0, counter: pipeline.metrics.udpKernelDroppedDatagrams, logger: logger)
+            }
+            let drain: UDPReceiveQueueDrain? = inherited ? nil : socketStats.map { stats in
+                UDPReceiveQueueDrain(queuedBytes: { stats.read()?.queuedBytes })
+            }
+            var hooks = DatagramHooks()
+            if let kernelDrops {
+                hooks.beside = { await kernelDrops.updateEverySecond() }
+            }
+            hooks.beforeClose = {
                 if let drain { await Self.readQueueEmpty(drain, logger: logger) }
                 kernelDrops?.update()
-            })
-            tasks.cancelAll()
+            }
+            return hooks
         }
-        logger.info("UDP source stopped")
+        try await listener.serveDatagrams(options: options, initialize: initialize, hooks: hooks)
     }
 
     /// Keeps the socket open at shutdown until what the kernel already holds for it is read (see

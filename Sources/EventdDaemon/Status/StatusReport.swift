@@ -28,6 +28,8 @@ public struct StatusReport: Sendable, Codable {
     public let receivedPerSecond: Double?
     public let committedPerSecond: Double?
     public let rejectedPerSecond: [String: Double]
+    /// Events decoded per second by `transport/protocol` (accepted and refused).
+    public let receivedPerSecondByProtocol: [String: Double]
 
     public init(_ snapshot: StatusSnapshot, previous: StatusSnapshot?) {
         self.snapshot = snapshot
@@ -48,11 +50,16 @@ public struct StatusReport: Sendable, Codable {
                 let rate = max(0, entry.value - (previous.rejected[entry.key] ?? 0)) / window
                 if rate > 0 { out[entry.key] = rate }
             }
+            let before = previous.receivedByProtocol
+            receivedPerSecondByProtocol = snapshot.receivedByProtocol.reduce(into: [:]) { out, entry in
+                out[entry.key] = max(0, entry.value - (before[entry.key] ?? 0)) / window
+            }
         } else {
             rateWindowSeconds = nil
             receivedPerSecond = nil
             committedPerSecond = nil
             rejectedPerSecond = [:]
+            receivedPerSecondByProtocol = [:]
         }
     }
 
@@ -87,6 +94,14 @@ public struct StatusReport: Sendable, Codable {
         lines.append("connections \(open.isEmpty ? "none" : open.joined(separator: ", "))")
         let failures = s.jobFailures.filter { $0.value > 0 }.sorted(by: { $0.key < $1.key }).map { "\($0.key) \(Int($0.value))" }
         lines.append("rollup      \(Int(s.rollupRuns)) run(s)\(failures.isEmpty ? "" : "; failed jobs: " + failures.joined(separator: ", "))")
+        let protocols = s.receivedByProtocol.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+        if !protocols.isEmpty {
+            lines.append("")
+            lines.append(Self.row("received, by protocol", "since start", per))
+            for (label, value) in protocols {
+                lines.append(Self.row("  " + label, Self.count(value), receivedPerSecondByProtocol[label].map(Self.number) ?? ""))
+            }
+        }
         let refused = s.rejected.filter { $0.value > 0 }.sorted { $0.value > $1.value }
         if !refused.isEmpty {
             lines.append("")

@@ -14,6 +14,9 @@ public struct StatusSnapshot: Sendable, Codable, Equatable {
     public var received: Double
     /// `received` by transport: `tcp` and `udp` as counted, `http` the rest.
     public var receivedByTransport: [String: Double]
+    /// Events by `transport/protocol` (`http/segment`, `tcp/native` …), accepted and refused by eventd.
+    public var acceptedByProtocol: [String: Double]
+    public var refusedByProtocol: [String: Double]
     public var accepted: Double
     public var committed: Double
     public var duplicates: Double
@@ -53,6 +56,8 @@ public struct StatusSnapshot: Sendable, Codable, Equatable {
         byTransport["http"] = max(0, received - byTransport.values.reduce(0, +))
         receivedByTransport = byTransport
         accepted = metrics.value(MetricName.eventsAccepted)
+        acceptedByProtocol = Self.byProtocol(metrics, outcome: "accepted")
+        refusedByProtocol = Self.byProtocol(metrics, outcome: "refused")
         committed = metrics.value(MetricName.rowsCommitted)
         duplicates = metrics.value(MetricName.rowsDuplicate)
         refusedByDatabase = metrics.value(MetricName.rowsRefusedByDatabase)
@@ -70,6 +75,21 @@ public struct StatusSnapshot: Sendable, Codable, Equatable {
         copyStreamBusy = metrics.values(MetricName.copyStreamBusyRatio, by: "stream")
         rollupRuns = metrics.value(MetricName.rollupRuns)
         jobFailures = metrics.values(MetricName.jobFailures, by: "job")
+    }
+
+    /// `eventd_events_by_protocol_total` of one outcome, by `transport/protocol`; labels never counted are left out.
+    static func byProtocol(_ metrics: PrometheusText, outcome: String) -> [String: Double] {
+        var out: [String: Double] = [:]
+        for sample in metrics.samples where sample.name == MetricName.eventsByProtocol && sample.labels["outcome"] == outcome {
+            guard let transport = sample.labels["transport"], let name = sample.labels["protocol"] else { continue }
+            out[transport + "/" + name, default: 0] += sample.value
+        }
+        return out
+    }
+
+    /// Events eventd decoded by `transport/protocol`, accepted or refused.
+    public var receivedByProtocol: [String: Double] {
+        acceptedByProtocol.merging(refusedByProtocol, uniquingKeysWith: +)
     }
 
     /// Reads the admin endpoint now.

@@ -11,6 +11,8 @@ public final class EventdMetrics: Sendable {
     let receivedTCP: Counter
     let receivedUDP: Counter
     let accepted: Counter
+    /// Accepted and refused events by transport and protocol (`EventdMetrics+Protocols.swift`).
+    let byProtocol: [ProtocolLabel: ProtocolCounters]
     let sanitized: Counter
     let rejected: [RejectReason: Counter]
     let droppedRingFull: Counter
@@ -42,6 +44,7 @@ public final class EventdMetrics: Sendable {
         receivedTCP = Counter(label: MetricName.eventsReceivedByTransport, dimensions: [("transport", "tcp")], factory: factory)
         receivedUDP = Counter(label: MetricName.eventsReceivedByTransport, dimensions: [("transport", "udp")], factory: factory)
         accepted = Counter(label: MetricName.eventsAccepted, factory: factory)
+        byProtocol = Self.protocolCounters(factory: factory)
         sanitized = Counter(label: MetricName.eventsSanitized, factory: factory)
         var rejected: [RejectReason: Counter] = [:]
         for reason in RejectReason.allCases {

@@ -4,6 +4,8 @@ enum MetricName {
     static let eventsReceived = "eventd_events_received_total"
     /// The TCP and UDP share of `eventsReceived` (the console's events/s by transport); HTTP is the rest.
     static let eventsReceivedByTransport = "eventd_events_received_by_transport_total"   // label: transport
+    /// Events accepted and refused by eventd, by the protocol they came in: the console's events/s by protocol.
+    static let eventsByProtocol = "eventd_events_by_protocol_total"   // labels: transport, protocol, outcome (accepted, refused)
     static let eventsAccepted = "eventd_events_accepted_total"
     static let eventsRejected = "eventd_events_rejected_total"          // label: reason
     static let eventsDropped = "eventd_events_dropped_total"            // label: cause

@@ -2,10 +2,12 @@ import EventdCore
 import NIOCore
 import NIOHTTP1
 
-/// The HTTP source's request logic, with no I/O: routing (to the protocol serving the path, see
-/// `ProtocolRegistry`), write keys, CORS, size and encoding limits, rate limits and body formats.
-/// What varies by vendor — reading the body, rendering the answer — is the protocol's. The channel handler asks it what to do when a request
-/// head arrives (`head(…)`) and when its body is complete (`body(…)`), and carries out the answer.
+/// The HTTP source's request logic, with no I/O. A request's head goes through an ordered list of
+/// small policies (`headPolicies`: route, credentials, CORS, body format, size, rate limit; in
+/// `Policies/`, each tested as a value), and its complete body through `body(…)`: the protocol
+/// serving the path reads it, and a key named in the body is checked. What varies by vendor —
+/// reading the body, rendering the answer — is the protocol's. The channel handler asks what to do
+/// and carries out the answer.
 ///
 /// Shared by every connection (it is immutable apart from the rate limiter, which locks).
 struct HTTPCollector: Sendable {
@@ -22,6 +24,12 @@ struct HTTPCollector: Sendable {
     /// Paths the web SDK is served at (`sdk_path`, and under each path prefix); empty when off.
     let sdkPaths: Set<String>
 
+    /// What is decided from a request's head, one concern each, in the order they are asked. The
+    /// order is behaviour: a path nothing serves is a 404 whatever its key; a known key's preflight
+    /// is answered before the method is looked at; a key is checked before its origin, its body's
+    /// format and size before the rate limiter is consulted.
+    let headPolicies: [any HTTPHeadPolicy]
+
     init(settings: HTTPSource.Settings, limits: LiveValue<IngestLimits>, anonymizeIP: Bool) {
         self.settings = settings
         keys = WriteKeyStore(settings.writeKeys)
@@ -34,6 +42,14 @@ struct HTTPCollector: Sendable {
         self.anonymizeIP = anonymizeIP
         registry = ProtocolRegistry.standard.servingPrefixes(settings.pathPrefixes)
         sdkPaths = settings.sdkPath.isEmpty ? [] : Set([settings.sdkPath] + settings.pathPrefixes.map { $0 + settings.sdkPath })
+        headPolicies = [
+            RouteHeadPolicy(registry: registry, sdkPaths: sdkPaths, testOnly_pages: settings.testOnly_pages),
+            CredentialsHeadPolicy(keys: keys),
+            CORSHeadPolicy(cors: cors),
+            BodyFormatHeadPolicy(),
+            BodySizeHeadPolicy(),
+            RateLimitHeadPolicy(limiter: limiter),
+        ]
     }
 
     var limits: IngestLimits { liveLimits.value }
@@ -55,132 +71,32 @@ struct HTTPCollector: Sendable {
     // MARK: - Head
 
     func head(_ head: HTTPRequestHead, peer: SocketAddress?, now: NIODeadline) -> HeadDecision {
-        // A refused request's body is read and discarded when it is small and framed by
-        // Content-Length, so a keep-alive SDK keeps its connection; otherwise the connection closes.
-        let hasBody = Self.hasBody(head.headers) && !Self.hasSmallBody(head.headers, limit: settings.maxBodyBytes)
-        let (path, query) = Self.split(uri: head.uri)
-        let origin = head.headers.first(name: "origin")
-        var vary = HTTPHeaders()
-        if origin != nil { vary.add(name: "Vary", value: "Origin") }
-        func refuse(_ reply: HTTPReply, cors: HTTPHeaders = HTTPHeaders()) -> HeadDecision {
-            var reply = reply
-            reply.headers.add(contentsOf: vary)
-            reply.headers.add(contentsOf: cors)
-            if hasBody { reply.close = true }
-            return .reply(reply)
+        var request = HTTPHeadCheck(head: head, client: resolver.resolve(peer: peer, headers: head.headers),
+                                    maxBodyBytes: settings.maxBodyBytes, cors: cors, now: now)
+        for policy in headPolicies {
+            if case .answer(let reply) = policy.check(&request) { return .reply(reply) }
         }
+        return .read(plan(request))
+    }
 
-        if let page = settings.testOnly_pages[String(path)], head.method == .GET {
-            return .reply(HTTPReply(status: .ok, body: Array(page.utf8), contentType: "text/html; charset=utf-8"))
-        }
-        if sdkPaths.contains(String(path)), head.method == .GET || head.method == .HEAD {
-            return .reply(WebSDKAsset.shared.reply(to: head))
-        }
-        let served = registry.match(path: path)
-        guard let adapter = served.first?.adapter else {
-            return refuse(.failure(.notFound, .notFound, "Nothing is served at \(path); try POST /v1/batch."))
-        }
-        // Refusals from here on are told in the path's protocol's own terms.
-        func refuse(_ refusal: RequestRefusal, cors: HTTPHeaders = HTTPHeaders()) -> HeadDecision {
-            refuse(adapter.refusal(refusal), cors: cors)
-        }
-
-        // Key named in the head (Basic, Bearer, X-Write-Key or ?writeKey=).
-        let presented = WriteKeyCredentials.fromHead(head.headers, query: query)
-        let key = presented.flatMap(keys.match)
-
-        if head.method == .OPTIONS {
-            return .reply(preflight(head, origin: origin, key: key, vary: vary, hasBody: hasBody, adapter: adapter))
-        }
-        let candidates = served.filter { $0.route.methods.contains(head.method) }
-        guard !candidates.isEmpty else {
-            var methods: [String] = []
-            for entry in served { for m in entry.route.methods where !methods.contains(m.rawValue) { methods.append(m.rawValue) } }
-            let accepted = methods.joined(separator: ", ")
-            var reply = adapter.refusal(RequestRefusal(.methodNotAllowed, .methodNotAllowed, "\(path) accepts \(accepted) and OPTIONS."))
-            reply.headers.add(name: "Allow", value: "\(accepted), OPTIONS")
-            return refuse(reply)
-        }
-        var corsHeaders = HTTPHeaders()
-        if let origin, key.map({ cors.allows(origin: origin, key: $0) }) ?? cors.allowsPreflight(origin: origin, key: nil) {
-            CORSPolicy.allowHeaders(origin: origin, into: &corsHeaders)
-        }
-        if presented != nil, key == nil {
-            return refuse(RequestRefusal(.unauthorized, .invalidWriteKey, "The write key is not known."), cors: corsHeaders)
-        }
-        if let key, let refusal = WriteKeyCredentials.secretKeyInURLRefusal(key, head.headers, query: query) {
-            return refuse(refusal, cors: corsHeaders)
-        }
-        if let key, let origin, key.kind == .public, !cors.allows(origin: origin, key: key) {
-            return refuse(RequestRefusal(.forbidden, .originNotAllowed,
-                                         "The write key '\(key.name)' may not be used from \(origin)."))
-        }
-
-        var encoding: BodyInflater.Encoding?
-        switch head.headers.first(name: "content-encoding")?.trimmingSpaces.lowercased() {
-        case nil, "", "identity": encoding = nil
-        case "gzip", "x-gzip": encoding = .gzip
-        case "deflate": encoding = .deflate
-        case let other?:
-            return refuse(RequestRefusal(.unsupportedMediaType, .unsupportedMediaType,
-                                         "Content-Encoding '\(other)' is not supported; use gzip or deflate."), cors: corsHeaders)
-        }
-        var format = HTTPRequestPlan.BodyFormat.json
-        if head.method == .POST {
-            let mediaType = head.headers.first(name: "content-type")?
-                .split(separator: ";", maxSplits: 1).first?.trimmingSpaces.lowercased() ?? ""
-            switch mediaType {
-            case "", "application/json", "text/plain", "application/x-json", "text/json": format = .json
-            case "application/x-www-form-urlencoded": format = .form
-            default:
-                return refuse(RequestRefusal(.unsupportedMediaType, .unsupportedMediaType,
-                                             "Content-Type '\(mediaType)' is not accepted; send JSON as application/json or text/plain."),
-                              cors: corsHeaders)
-            }
-        }
-        if let length = head.headers.first(name: "content-length").flatMap({ Int($0.trimmingSpaces) }),
-           length > settings.maxBodyBytes {
-            return refuse(RequestRefusal(.payloadTooLarge, .bodyTooLarge,
-                                         "The body is \(length) bytes; the limit is \(settings.maxBodyBytes)."), cors: corsHeaders)
-        }
-
-        let client = resolver.resolve(peer: peer, headers: head.headers)
-        if case .limited(let retryAfter, let scope) = limiter.check(
-            key: key?.index, client: client.address, limitByIP: key?.kind != .secret, now: now) {
-            return refuse(Self.rateLimited(retryAfter: retryAfter, scope: scope), cors: corsHeaders)
-        }
-
-        let queryBytes = query.map { Array($0.utf8) } ?? []
-        var delivery = candidates[0].route.delivery
+    /// The plan for a request every head policy let through.
+    private func plan(_ request: HTTPHeadCheck) -> HTTPRequestPlan {
+        let head = request.head
+        let queryBytes = request.query.map { Array($0.utf8) } ?? []
+        var delivery = request.candidates[0].route.delivery
         if delivery == .durable, let flag = URLEncoding.value(named: "beacon", in: queryBytes) {
             if flag != Array("0".utf8) && flag != Array("false".utf8) { delivery = .beacon }
         }
-        var replyHeaders = vary
-        replyHeaders.add(contentsOf: corsHeaders)
-        return .read(HTTPRequestPlan(
-            candidates: candidates, method: head.method, query: queryBytes, delivery: delivery, format: format,
-            encoding: encoding, key: key, origin: origin,
-            client: client, userAgent: head.headers.first(name: "user-agent"),
-            country: client.viaTrustedProxy ? Self.country(head.headers) : nil,
+        var replyHeaders = request.vary
+        replyHeaders.add(contentsOf: request.corsHeaders)
+        return HTTPRequestPlan(
+            candidates: request.candidates, method: head.method, query: queryBytes, delivery: delivery, format: request.format,
+            encoding: request.encoding, key: request.key, origin: request.origin,
+            client: request.client, userAgent: head.headers.first(name: "user-agent"),
+            country: request.client.viaTrustedProxy ? Self.country(head.headers) : nil,
             headers: head.headers, maxBodyBytes: settings.maxBodyBytes,
             expectsContinue: head.headers.first(name: "expect")?.lowercased() == "100-continue",
-            replyHeaders: replyHeaders))
-    }
-
-    private func preflight(_ head: HTTPRequestHead, origin: String?, key: WriteKeyStore.Match?, vary: HTTPHeaders,
-                           hasBody: Bool, adapter: any IngestProtocol) -> HTTPReply {
-        var reply = HTTPReply(status: .noContent, close: hasBody)
-        reply.headers.add(contentsOf: vary)
-        reply.headers.add(name: "Allow", value: CORSPolicy.allowedMethods)
-        guard let origin else { return reply }
-        guard cors.allowsPreflight(origin: origin, key: key) else {
-            var refused = adapter.refusal(RequestRefusal(.forbidden, .originNotAllowed, "No write key may be used from \(origin)."))
-            refused.close = hasBody
-            refused.headers.add(contentsOf: vary)
-            return refused
-        }
-        CORSPolicy.preflightHeaders(origin: origin, request: head.headers, into: &reply.headers)
-        return reply
+            replyHeaders: replyHeaders)
     }
 
     // MARK: - Body
@@ -235,7 +151,7 @@ struct HTTPCollector: Sendable {
             key = match
             if case .limited(let retryAfter, let scope) = limiter.check(
                 key: match.index, client: plan.client.address, limitByIP: match.kind != .secret, now: now) {
-                return refuse(Self.rateLimited(retryAfter: retryAfter, scope: scope), headers: replyHeaders)
+                return refuse(RateLimitHeadPolicy.refusal(retryAfter: retryAfter, scope: scope), headers: replyHeaders)
             }
         }
         if key == nil, settings.requireWriteKey {
@@ -262,16 +178,10 @@ struct HTTPCollector: Sendable {
         guard case .limited(let retryAfter, let scope) = limiter.acquire(
             key: work.keyIndex, client: work.context.sourceAddress, limitByIP: work.limitByIP, events: events, now: now)
         else { return nil }
-        return work.refusal(Self.rateLimited(retryAfter: retryAfter, scope: scope))
+        return work.refusal(RateLimitHeadPolicy.refusal(retryAfter: retryAfter, scope: scope))
     }
 
     // MARK: - Helpers
-
-    static func rateLimited(retryAfter: Int, scope: RateLimiter.Scope) -> RequestRefusal {
-        RequestRefusal(.tooManyRequests, .rateLimited,
-                       "Too many events from this \(scope == .key ? "write key" : "address"); retry after \(retryAfter) s.",
-                       retryAfter: retryAfter)
-    }
 
     /// `{"type":"<type>",` + the object's members: the route's type as the first member, so that a
     /// `type` in the body (a later duplicate key, and the decoder keeps the last) still wins.
@@ -307,23 +217,5 @@ struct HTTPCollector: Sendable {
             }
         }
         return nil
-    }
-
-    static func split(uri: String) -> (path: Substring, query: Substring?) {
-        guard let mark = uri.firstIndex(of: "?") else { return (Substring(uri), nil) }
-        return (uri[..<mark], uri[uri.index(after: mark)...])
-    }
-
-    /// Whether the body is framed by a Content-Length within `limit`.
-    static func hasSmallBody(_ headers: HTTPHeaders, limit: Int) -> Bool {
-        guard !headers[canonicalForm: "transfer-encoding"].contains(where: { $0.lowercased() == "chunked" }),
-              let length = headers.first(name: "content-length").flatMap({ Int($0.trimmingSpaces) }) else { return false }
-        return length <= limit
-    }
-
-    /// Whether the request carries a body (a Content-Length above 0, or chunked).
-    static func hasBody(_ headers: HTTPHeaders) -> Bool {
-        if let length = headers.first(name: "content-length"), let n = Int(length.trimmingSpaces) { return n > 0 }
-        return headers[canonicalForm: "transfer-encoding"].contains { $0.lowercased() == "chunked" }
     }
 }

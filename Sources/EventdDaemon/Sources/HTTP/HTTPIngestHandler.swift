@@ -27,7 +27,7 @@ final class HTTPIngestHandler: ChannelInboundHandler {
     }
 
     private let collector: HTTPCollector
-    private let ring: IngestRing
+    private let handoff: RingHandoff
     private let pool: BatchPool
     private let metrics: EventdMetrics
     private let connectionGuard: HTTPConnectionGuard
@@ -37,12 +37,11 @@ final class HTTPIngestHandler: ChannelInboundHandler {
     private var keepAlive = true
     private var draining = false
 
-    init(collector: HTTPCollector, ring: IngestRing, pool: BatchPool, metrics: EventdMetrics,
-         connectionGuard: HTTPConnectionGuard) {
+    init(collector: HTTPCollector, handoff: RingHandoff, connectionGuard: HTTPConnectionGuard) {
         self.collector = collector
-        self.ring = ring
-        self.pool = pool
-        self.metrics = metrics
+        self.handoff = handoff
+        self.pool = handoff.pool
+        self.metrics = handoff.metrics
         self.connectionGuard = connectionGuard
     }
 
@@ -206,6 +205,7 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         }
         metrics.received.increment(by: received)
         metrics.accepted.increment(by: summary.accepted)
+        metrics.counters(.http, work.adapter.name)?.count(accepted: summary.accepted, refused: summary.rejected)
         if summary.sanitized > 0 { metrics.sanitized.increment(by: summary.sanitized) }
         for rejection in batch.decodeRejections { metrics.countRejected(rejection.reason) }
 
@@ -213,10 +213,7 @@ final class HTTPIngestHandler: ChannelInboundHandler {
             // Nothing of it can land: answer now. The refusals still go to analytics.rejected_events
             // when the ring has room; when it has not, they are counted as dropped.
             let refused = work.reply(Receipt(fate: .refused, received: received, refusals: batch.decodeRejections))
-            if !ring.tryPush(batch) {
-                metrics.droppedRingFull.increment(by: received)
-                pool.recycle(batch)
-            }
+            if handoff.offer(batch) != .taken { handoff.dropRingFull(batch, events: received) }
             return send(refused, context: context)
         }
 
@@ -233,20 +230,19 @@ final class HTTPIngestHandler: ChannelInboundHandler {
                     handler.send(reply, context: context)
                 }
             }
-            if !ring.tryPush(batch) { refuseRingFull(batch, work: work, context: context) }
+            if handoff.offer(batch) != .taken { refuseRingFull(batch, work: work, context: context) }
         case .beacon, .pixel:
             // Answering before the commit is acceptable here: a browser discards a beacon's (and an
             // image's) response, and cannot retry one, so waiting for PostgreSQL would only hold a
             // connection and a page unload open for nothing. What the 204 promises is that eventd
             // has the events in its ring; the loader retries PostgreSQL until shutdown's deadline.
-            guard ring.tryPush(batch) else { return refuseRingFull(batch, work: work, context: context) }
+            guard handoff.offer(batch) == .taken else { return refuseRingFull(batch, work: work, context: context) }
             send(work.reply(Receipt(fate: .queued, received: received, refusals: batch.decodeRejections)), context: context)
         }
     }
 
     private func refuseRingFull(_ batch: IngestBatch, work: HTTPIngestWork, context: ChannelHandlerContext) {
-        metrics.droppedRingFull.increment(by: batch.received)
-        pool.recycle(batch)  // also forgets the completion
+        handoff.dropRingFull(batch, events: batch.received)  // also forgets the completion
         send(work.refusal(RequestRefusal(.serviceUnavailable, .unavailable,
                                          "eventd is saturated (its queue to PostgreSQL is full); retry shortly.",
                                          retryAfter: HTTPOutcomeReply.retryAfterUnavailable)), context: context)

@@ -74,25 +74,18 @@ public final class HTTPSource: Service, Sendable {
     private let settings: Settings
     private let collector: HTTPCollector
     private let pipeline: IngestPipeline
-    private let health: DaemonHealth
-    private let logger: Logger
-    private let group: any EventLoopGroup
-    private let connections = ConnectionRegistry()
-    private let bound = BoundAddress()
+    private let listener: Listener
 
     public init(settings: Settings, pipeline: IngestPipeline, health: DaemonHealth, logger: Logger,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.settings = settings
         self.collector = HTTPCollector(settings: settings, limits: pipeline.liveLimits, anonymizeIP: pipeline.anonymizeIP)
         self.pipeline = pipeline
-        self.health = health
-        self.logger = logger
-        self.group = group
-        health.expectListener()
+        listener = Listener(name: "HTTP", binding: settings.binding, health: health, logger: logger, group: group)
     }
 
     /// The address actually bound (useful with port 0 in tests); nil until listening.
-    public var localAddress: SocketAddress? { bound.value }
+    public var localAddress: SocketAddress? { listener.localAddress }
 
     /// Applies `[sources.http.rate_limit]` from a reloaded config to every connection at once.
     public func updateRateLimits(_ rate: RateLimitConfig) {
@@ -104,56 +97,34 @@ public final class HTTPSource: Service, Sendable {
         let settings = self.settings
         let collector = self.collector
         let pipeline = self.pipeline
-        let connections = self.connections
-        let logger = self.logger
-        let refusals = RefusedConnectionLog(anonymizeIP: pipeline.anonymizeIP)
+        let metrics = pipeline.metrics
         let proxies = settings.trustedProxies
-        let server = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.autoRead, value: false)
-            .childChannelInitializer { channel in
+        let admission = ConnectionAdmission(
+            maxConnections: settings.maxConnections, maxPerPeer: settings.maxConnectionsPerIP,
+            peer: { channel in
                 let peerBytes = channel.remoteAddress.flatMap(ClientAddressResolver.bytes(of:))
                 let viaProxy = peerBytes.map { bytes in proxies.contains { $0.contains(bytes) } } ?? false
-                let counted = viaProxy ? nil : channel.remoteAddress.flatMap(SourceAddress.init(socketAddress:))
-                switch connections.admit(channel, limit: settings.maxConnections, peer: counted,
-                                         perPeerLimit: settings.maxConnectionsPerIP) {
-                case .admitted: break
-                case .full:
-                    refusals.refused(channel, "HTTP connections refused: connection limit reached", logger: logger)
-                    pipeline.metrics.httpConnectionsRefused.increment()
-                    return channel.close()
-                case .peerFull:
-                    refusals.refused(channel, "HTTP connections refused: per-address connection limit reached", logger: logger)
-                    pipeline.metrics.httpConnectionsRefused.increment()
-                    return channel.close()
-                }
-                return channel.eventLoop.makeCompletedFuture {
-                    let metrics = pipeline.metrics
-                    let connectionGuard = HTTPConnectionGuard(
-                        idleTimeout: .init(settings.idleTimeout), requestTimeout: .init(settings.requestTimeout),
-                        maxHeadBytes: settings.maxHeaderBytes,
-                        onTimeout: { expiry in if expiry == .slowRequest { metrics.countHTTPStatus(408) } })
-                    var limits = NIOHTTPDecoderLimitConfiguration()
-                    limits.maxHeaderListSize = settings.maxHeaderBytes
-                    limits.maxHeaderFieldSize = settings.maxHeaderBytes
-                    limits.maxHeaderFieldCount = 256
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(LingeringClose())
-                    try sync.addHandler(connectionGuard)
-                    try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes,
-                                                                                limitConfiguration: limits)))
-                    try sync.addHandler(HTTPResponseEncoder())
-                    try sync.addHandler(HTTPIngestHandler(collector: collector, ring: pipeline.ring, pool: pipeline.pool,
-                                                          metrics: metrics, connectionGuard: connectionGuard))
-                }
-            }
-            .listen(ListenerBinding(host: settings.host, port: settings.port, reusePort: settings.reusePort,
-                                    inheritedDescriptor: settings.inheritedDescriptor))
-        await ListenerLifetime.serve(server, name: "HTTP", inherited: settings.inheritedDescriptor != nil,
-                                     bound: bound, health: health, logger: logger)
-        await connections.drainAll(timeout: settings.drainTimeout)
-        logger.info("HTTP source stopped")
+                return viaProxy ? nil : channel.remoteAddress.flatMap(SourceAddress.init(socketAddress:))
+            },
+            onRefused: { metrics.httpConnectionsRefused.increment() })
+        try await listener.serveConnections(
+            admission: admission, drainTimeout: settings.drainTimeout, anonymizeIP: pipeline.anonymizeIP,
+            initialize: { channel in
+                let connectionGuard = HTTPConnectionGuard(
+                    idleTimeout: .init(settings.idleTimeout), requestTimeout: .init(settings.requestTimeout),
+                    maxHeadBytes: settings.maxHeaderBytes,
+                    onTimeout: { expiry in if expiry == .slowRequest { metrics.countHTTPStatus(408) } })
+                var limits = NIOHTTPDecoderLimitConfiguration()
+                limits.maxHeaderListSize = settings.maxHeaderBytes
+                limits.maxHeaderFieldSize = settings.maxHeaderBytes
+                limits.maxHeaderFieldCount = 256
+                let sync = channel.pipeline.syncOperations
+                try sync.addHandler(LingeringClose())
+                try sync.addHandler(connectionGuard)
+                try sync.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes,
+                                                                            limitConfiguration: limits)))
+                try sync.addHandler(HTTPResponseEncoder())
+                try sync.addHandler(HTTPIngestHandler(collector: collector, handoff: pipeline.handoff, connectionGuard: connectionGuard))
+            })
     }
 }
