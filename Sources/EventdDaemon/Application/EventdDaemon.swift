@@ -183,7 +183,7 @@ public struct EventdDaemon: Sendable {
         var reloader: ConfigReloader?
         if let reloadConfig {
             let service = ConfigReloader(running: config, load: reloadConfig, apply: { [pipeline, loader, http] new in
-                // Every setting ConfigChanges.livePrefixes calls live.
+                // Every key declared `reload: .live` (ConfigKey), which ConfigChanges calls live.
                 logLevel?.set(Logger.Level(new.log.level))
                 pipeline.liveLimits.set(new.limits.ingestLimits)
                 loader.update(new.loader)
