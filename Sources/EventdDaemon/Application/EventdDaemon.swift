@@ -81,16 +81,7 @@ public struct EventdDaemon: Sendable {
         let loader = LoaderService(
             ring: ring,
             pool: pool,
-            settings: .init(
-                batchRows: config.loader.batchRows,
-                batchDelay: config.loader.batchDelay,
-                connections: config.loader.connections,
-                retryInitial: config.loader.retryInitial,
-                retryMax: config.loader.retryMax,
-                copyFormat: config.loader.copyFormat,
-                drainTimeout: config.shutdown.drainTimeout,
-                sink: sink
-            ),
+            settings: .init(config.loader, drainTimeout: config.shutdown.drainTimeout, sink: sink),
             metrics: metrics,
             health: health,
             logger: logger,
