@@ -103,8 +103,8 @@ public struct EventdDaemon: Sendable {
             // The console reads through database.read_url (a standby, a read-only role), else the write URL.
             console = ConsoleService.make(config: config, readURL: config.database.readURL ?? databaseURL,
                                           health: health, renderMetrics: renderMetrics)
-            let server = AdminServer(host: config.admin.listen.host, port: config.admin.listen.port,
-                                     health: health, logger: logger, console: console, renderMetrics: renderMetrics)
+            let server = AdminServer(config: config.admin, health: health, logger: logger, console: console,
+                                     renderMetrics: renderMetrics)
             admin = server
             services.append(server)
             if let console { services.append(console) }
