@@ -19,6 +19,7 @@ struct EventdCommand: AsyncParsableCommand {
               eventd spool --status               the disk spool's depth and age
               eventd status [--watch]             a running eventd at a glance
               eventd import FILE...               load history (NDJSON, JSON arrays, .gz)
+              eventd config example               a complete, commented eventd.toml
 
             The database is chosen by --database-url, else EVENTD_DATABASE_URL, else \
             database.url in the config file, else libpq's PGHOST, PGPORT, PGUSER, PGDATABASE \
@@ -26,6 +27,6 @@ struct EventdCommand: AsyncParsableCommand {
             """,
         version: EventdVersion.current,
         subcommands: [ServeCommand.self, StatusCommand.self, ImportCommand.self, MigrateCommand.self, RollupCommand.self, MaintainCommand.self,
-                      SpoolCommand.self]
+                      SpoolCommand.self, ConfigCommand.self]
     )
 }

@@ -80,7 +80,7 @@ struct ImportCommand: ParsableCommand {
         guard !noRollup else { return }
         let connection = try settings.connect()
         defer { connection.close() }
-        let report = try RollupRunner.runOnce(on: connection, settings: RollupSettings(settings.config.rollup))
+        let report = try RollupRunner.runOnce(on: connection, settings: settings.config.rollup)
         print("rollup: \(report)")
     }
 }

@@ -32,7 +32,7 @@ struct RollupCommand: AsyncParsableCommand {
         if once {
             let connection = try settings.connect()
             defer { connection.close() }
-            let report = try RollupRunner.runOnce(on: connection, settings: RollupSettings(settings.config.rollup))
+            let report = try RollupRunner.runOnce(on: connection, settings: settings.config.rollup)
             print("rollup: \(report)")
             return
         }

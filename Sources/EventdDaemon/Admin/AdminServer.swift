@@ -10,18 +10,17 @@ import ServiceLifecycle
 /// `[console]` credentials it also serves the web console under `/console/` (`ConsoleRouter`, which
 /// checks them); without, `/console` is not found.
 public final class AdminServer: Service, Sendable {
-    private let host: String
-    private let port: Int
+    /// `[admin]`: where to listen.
+    private let config: AdminConfig
     private let health: DaemonHealth
     private let renderMetrics: @Sendable () -> String
     private let console: ConsoleRouter?
     private let logger: Logger
     private let bound = BoundAddress()
 
-    public init(host: String, port: Int, health: DaemonHealth, logger: Logger, console: ConsoleService? = nil,
+    public init(config: AdminConfig, health: DaemonHealth, logger: Logger, console: ConsoleService? = nil,
                 renderMetrics: @escaping @Sendable () -> String) {
-        self.host = host
-        self.port = port
+        self.config = config
         self.health = health
         self.logger = logger
         self.console = console?.router
@@ -41,7 +40,7 @@ public final class AdminServer: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(AdminHandler(health: health, console: console, renderMetrics: renderMetrics))
                 }
             }
-            .bind(host: host, port: port)
+            .bind(host: config.listen.host, port: config.listen.port)
             .get()
         bound.value = server.localAddress
         logger.info("admin listening", metadata: [LogKey.address: "\(server.localAddress.map { "\($0)" } ?? "?")"])

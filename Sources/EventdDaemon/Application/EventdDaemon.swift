@@ -81,16 +81,7 @@ public struct EventdDaemon: Sendable {
         let loader = LoaderService(
             ring: ring,
             pool: pool,
-            settings: .init(
-                batchRows: config.loader.batchRows,
-                batchDelay: config.loader.batchDelay,
-                connections: config.loader.connections,
-                retryInitial: config.loader.retryInitial,
-                retryMax: config.loader.retryMax,
-                copyFormat: config.loader.copyFormat,
-                drainTimeout: config.shutdown.drainTimeout,
-                sink: sink
-            ),
+            settings: .init(config.loader, drainTimeout: config.shutdown.drainTimeout, sink: sink),
             metrics: metrics,
             health: health,
             logger: logger,
@@ -112,8 +103,8 @@ public struct EventdDaemon: Sendable {
             // The console reads through database.read_url (a standby, a read-only role), else the write URL.
             console = ConsoleService.make(config: config, readURL: config.database.readURL ?? databaseURL,
                                           health: health, renderMetrics: renderMetrics)
-            let server = AdminServer(host: config.admin.listen.host, port: config.admin.listen.port,
-                                     health: health, logger: logger, console: console, renderMetrics: renderMetrics)
+            let server = AdminServer(config: config.admin, health: health, logger: logger, console: console,
+                                     renderMetrics: renderMetrics)
             admin = server
             services.append(server)
             if let console { services.append(console) }
@@ -183,7 +174,7 @@ public struct EventdDaemon: Sendable {
         var reloader: ConfigReloader?
         if let reloadConfig {
             let service = ConfigReloader(running: config, load: reloadConfig, apply: { [pipeline, loader, http] new in
-                // Every setting ConfigChanges.livePrefixes calls live.
+                // Every key declared `reload: .live` (ConfigKey), which ConfigChanges calls live.
                 logLevel?.set(Logger.Level(new.log.level))
                 pipeline.liveLimits.set(new.limits.ingestLimits)
                 loader.update(new.loader)

@@ -27,30 +27,27 @@ import ServiceLifecycle
 /// record is durable per `spool.fsync`), and with `.failed` otherwise. Senders (TCP acks, HTTP 2xx)
 /// answer from that call, so nothing is confirmed that is neither in PostgreSQL nor in the spool.
 public final class LoaderService: Service, @unchecked Sendable {
+    /// `[loader]` as configured, with what the loader takes from elsewhere; `settings.batchRows` reads `[loader]`.
+    @dynamicMemberLookup
     public struct Settings: Sendable {
-        public var batchRows: Int
-        public var batchDelay: Duration
-        /// Most COPY connections at once (`loader.connections`): the loader thread's own plus up to
-        /// `connections - 1` lanes, as many as pay (`StreamScaler`).
-        public var connections: Int
-        public var retryInitial: Duration
-        public var retryMax: Duration
-        /// `loader.copy_format`: fixed at start (each COPY connection is made with it).
-        public var copyFormat: CopyFormat
+        /// The `[loader]` section. `connections` (the loader thread's own COPY plus up to `connections - 1`
+        /// lanes, as many as pay, `StreamScaler`) and `copyFormat` (each COPY connection is made with it) are
+        /// fixed at start; a reload replaces the rest (`update(_:)`).
+        public var loader: LoaderConfig
+        /// `shutdown.drain_timeout`.
         public var drainTimeout: Duration
         /// `.null` discards batches instead of loading them (benchmarks: the daemon's cost alone).
         public var sink: LoaderSink
-        public init(batchRows: Int = 5_000, batchDelay: Duration = .zero, connections: Int = 2,
-                    retryInitial: Duration = .milliseconds(100), retryMax: Duration = .seconds(2),
-                    copyFormat: CopyFormat = .binary, drainTimeout: Duration = .seconds(30), sink: LoaderSink = .postgres) {
-            self.sink = sink
-            self.batchRows = batchRows
-            self.batchDelay = batchDelay
-            self.connections = connections
-            self.retryInitial = retryInitial
-            self.retryMax = retryMax
-            self.copyFormat = copyFormat
+
+        public init(_ loader: LoaderConfig = LoaderConfig(), drainTimeout: Duration = ShutdownConfig().drainTimeout,
+                    sink: LoaderSink = .postgres) {
+            self.loader = loader
             self.drainTimeout = drainTimeout
+            self.sink = sink
+        }
+
+        public subscript<Value>(dynamicMember key: KeyPath<LoaderConfig, Value>) -> Value {
+            loader[keyPath: key]
         }
     }
 
@@ -105,10 +102,12 @@ public final class LoaderService: Service, @unchecked Sendable {
     /// next failure on (retry backoff). The shutdown drain timeout stays as it was at start.
     public func update(_ loader: LoaderConfig) {
         var settings = liveSettings.value
-        settings.batchRows = loader.batchRows
-        settings.batchDelay = loader.batchDelay
-        settings.retryInitial = loader.retryInitial
-        settings.retryMax = loader.retryMax
+        // Which keys a reload may change is the keys' declaration (`reload: .live`), read through
+        // `applyingLiveSettings`, not a second list here.
+        var running = EventdConfig(), reloaded = EventdConfig()
+        running.loader = settings.loader
+        reloaded.loader = loader
+        settings.loader = running.applyingLiveSettings(of: reloaded).loader
         liveSettings.set(settings)
     }
 

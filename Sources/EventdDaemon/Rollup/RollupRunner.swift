@@ -16,8 +16,8 @@ public enum RollupRunner {
         FROM %CALL% AS r
         """
 
-    /// Rolls up with `settings` (`analytics.run_rollups(late_window, buckets)`).
-    public static func runOnce(on connection: PostgresConnection, settings: RollupSettings) throws -> RollupReport {
+    /// Rolls up with `settings`, the `[rollup]` section (`analytics.run_rollups(late_window, buckets)`).
+    public static func runOnce(on connection: PostgresConnection, settings: RollupConfig) throws -> RollupReport {
         try report(connection.query(
             sql.replacingOccurrences(of: "%CALL%", with: "analytics.run_rollups($1::interval, $2::analytics.bucket_width[])"),
             [settings.lateWindow.intervalLiteral, settings.bucketArrayLiteral]))
@@ -25,7 +25,7 @@ public enum RollupRunner {
 
     /// The seed's entry point, `process_pending_events(batch)`, which rolls up every width; used by the
     /// maintenance pass when all widths are configured, so eventd and a pg_cron job run the same thing.
-    public static func processPendingEvents(on connection: PostgresConnection, settings: RollupSettings) throws -> RollupReport {
+    public static func processPendingEvents(on connection: PostgresConnection, settings: RollupConfig) throws -> RollupReport {
         guard settings.coversAllBuckets else { return try runOnce(on: connection, settings: settings) }
         return try report(connection.query(
             sql.replacingOccurrences(of: "%CALL%", with: "public.process_pending_events($1::interval)"),

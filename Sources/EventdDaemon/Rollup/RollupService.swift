@@ -10,9 +10,8 @@ public enum RollupService {
 
     public static func make(config: RollupConfig, logger: Logger, metrics: EventdMetrics,
                             connect: @escaping @Sendable () throws -> PostgresConnection) -> PeriodicJobService {
-        let settings = RollupSettings(config)
         let job = PeriodicJob(name: jobName, interval: config.interval, summaryLevel: .debug) { connection in
-            let report = try RollupRunner.runOnce(on: connection, settings: settings)
+            let report = try RollupRunner.runOnce(on: connection, settings: config)
             metrics.recordRollup(report)
             return report.description
         }

@@ -1,27 +1,21 @@
-/// The spool's settings, from `[spool]` (see `SpoolConfig` for what each means).
+/// The spool's settings: the `[spool]` section, once it has a directory (see `SpoolConfig` for what each
+/// key means). `settings.maxBytes` reads the section.
+@dynamicMemberLookup
 public struct SpoolSettings: Sendable {
+    /// `spool.directory`, set: there is a spool.
     public var directory: String
-    public var maxBytes: Int
-    public var segmentBytes: Int
-    public var fsync: SpoolFsyncPolicy
-    public var fsyncInterval: Duration
-    public var divertAfter: Duration
-
-    public init(directory: String, maxBytes: Int = 1 << 30, segmentBytes: Int = 64 << 20,
-                fsync: SpoolFsyncPolicy = .batch, fsyncInterval: Duration = .seconds(1),
-                divertAfter: Duration = .seconds(2)) {
-        self.directory = directory
-        self.maxBytes = maxBytes
-        self.segmentBytes = segmentBytes
-        self.fsync = fsync
-        self.fsyncInterval = fsyncInterval
-        self.divertAfter = divertAfter
-    }
+    /// The `[spool]` section.
+    public var spool: SpoolConfig
 
     /// The settings of `[spool]`, or nil when no directory is configured.
     public init?(_ config: SpoolConfig) {
         guard let directory = config.directory else { return nil }
-        self.init(directory: directory, maxBytes: config.maxBytes, segmentBytes: config.segmentBytes,
-                  fsync: config.fsync, fsyncInterval: config.fsyncInterval, divertAfter: config.divertAfter)
+        self.directory = directory
+        self.spool = config
+    }
+
+    public subscript<Value>(dynamicMember key: WritableKeyPath<SpoolConfig, Value>) -> Value {
+        get { spool[keyPath: key] }
+        set { spool[keyPath: key] = newValue }
     }
 }

@@ -19,7 +19,7 @@ struct MaintenanceTaskTests {
                 ('track', 'too_old', now() - interval '100 days', now() - interval '100 days'),
                 ('track', 'inside', now() - interval '89 days', now() - interval '89 days')
             """)
-        let settings = MaintenanceSettings(partitionsAheadDays: 20)
+        let settings = MaintenanceSettings { $0.partitionsAheadDays = 20 }
         let lines = try MaintenanceRunner.runOnce(on: connection, settings: settings,
                                                   tasks: [.ensurePartitions, .cleanupOldData])
         #expect(lines.map(\.task) == [.ensurePartitions, .cleanupOldData])
@@ -48,7 +48,7 @@ struct MaintenanceTaskTests {
                 ('sess_idle_three_hours', now() - interval '3 hours', now() - interval '3 hours'),
                 ('sess_idle_one_hour', now() - interval '1 hour', now() - interval '1 hour')
             """)
-        let lines = try MaintenanceRunner.runOnce(on: connection, settings: MaintenanceSettings(abandonAfter: .seconds(7_200)),
+        let lines = try MaintenanceRunner.runOnce(on: connection, settings: MaintenanceSettings { $0.abandonAfter = .seconds(7_200) },
                                                   tasks: [.abandonInactiveSessions])
         #expect(lines.first?.description == "abandon_inactive_sessions: 1 onboarding session(s) abandoned (idle > 2h)")
         let states = try connection.query("SELECT session_token, status::text FROM onboarding.sessions ORDER BY 1").map { [$0[0], $0[1]] }

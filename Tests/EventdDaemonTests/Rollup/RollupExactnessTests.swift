@@ -7,7 +7,7 @@ import Testing
 /// equals a GROUP BY over raw events however runs, arrivals, crashes and instances interleave.
 @Suite(.serialized)
 struct RollupExactnessTests {
-    let settings = RollupSettings(lateWindow: .seconds(60))
+    let settings = RollupConfig(lateWindow: .seconds(60))
 
     @Test func randomLateAndOutOfOrderEventsRollUpExactly() throws {
         let database = try TestDatabase.create(prefix: "eventd_rollup_test")
@@ -116,7 +116,7 @@ struct RollupExactnessTests {
         defer { copy.close() }
         let runner = try database.connect()
         defer { runner.close() }
-        let noLateWindow = RollupSettings(lateWindow: .zero)
+        let noLateWindow = RollupConfig(lateWindow: .zero)
 
         try copy.execute("BEGIN")
         let started = try copy.query("SELECT now()::text").first?[0] ?? ""

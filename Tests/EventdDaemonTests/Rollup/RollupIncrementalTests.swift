@@ -8,7 +8,7 @@ import Testing
 /// order, late, out of order), deletes, updates, concurrent runners and killed runs interleave.
 @Suite(.serialized)
 struct RollupIncrementalTests {
-    let settings = RollupSettings(lateWindow: .seconds(60))
+    let settings = RollupConfig(lateWindow: .seconds(60))
 
     @Test func randomInsertsDeletesAndUpdatesRollUpExactlyAfterEveryRun() throws {
         try withRollupDatabase { _, connection in

@@ -145,7 +145,7 @@ func waitUntil(_ connection: PostgresConnection, _ sql: String, timeout: Duratio
 /// Starts a rollup run on a connection of its own while another session holds `analytics.metrics`
 /// (the run's last write), waits until the run blocks there -- past the scan and the event_aggregations
 /// writes -- and terminates it.  Returns whether the run was seen waiting.
-func killRollupRunBlockedOnMetrics(_ database: TestDatabase, settings: RollupSettings, observer: PostgresConnection) throws -> Bool {
+func killRollupRunBlockedOnMetrics(_ database: TestDatabase, settings: RollupConfig, observer: PostgresConnection) throws -> Bool {
     let blocker = try database.connect()
     defer { blocker.close() }
     try blocker.execute("BEGIN")
@@ -162,4 +162,12 @@ func killRollupRunBlockedOnMetrics(_ database: TestDatabase, settings: RollupSet
     finished.wait()
     try blocker.execute("ROLLBACK")
     return waiting
+}
+
+extension RollupConfig {
+    /// The defaults with another late window, for runs that need rows to count as late sooner.
+    init(lateWindow: Duration) {
+        self.init()
+        self.lateWindow = lateWindow
+    }
 }

@@ -1,8 +1,8 @@
 /// What a reloaded config changes, key by key, split into what eventd applies at once and what
 /// takes a restart. A plain value computed from two configs, tested without a daemon.
 ///
-/// Applied live: `log.level`, `[limits]`, `[loader]` (but `loader.connections` and `loader.copy_format`) and
-/// `[sources.http.rate_limit]`. Everything else — listen addresses, the database, ring size, the
+/// Applied live: the keys declared `reload: .live` — today `log.level`, `[limits]`, `[loader]` (but
+/// `loader.connections` and `loader.copy_format`) and `[sources.http.rate_limit]`. Everything else — listen addresses, the database, ring size, the
 /// loader's connection count, write keys, rollup and maintenance schedules — is
 /// built into sockets, connections or threads at start, so a change is logged as needing a restart
 /// and otherwise ignored.
@@ -11,13 +11,6 @@ public struct ConfigChanges: Sendable, Equatable {
     public var live: [String] = []
     /// Changed keys that take effect only after a restart.
     public var needRestart: [String] = []
-
-    /// Keys (exact, or a section ending in `.`) applied without a restart. Keep in step with
-    /// `EventdConfig.applyingLiveSettings(of:)` and `EventdDaemon`'s reload wiring.
-    static let livePrefixes = ["log.level", "limits.", "loader.", "sources.http.rate_limit."]
-    /// Keys under a live prefix that still take a restart: the loader's COPY lanes are threads started
-    /// once, each with its COPY format.
-    static let restartOnly = ["loader.connections", "loader.copy_format"]
 
     public init(live: [String] = [], needRestart: [String] = []) {
         self.live = live
@@ -33,9 +26,9 @@ public struct ConfigChanges: Sendable, Equatable {
 
     public var isEmpty: Bool { live.isEmpty && needRestart.isEmpty }
 
+    /// Whether a key's declaration (`ConfigKey.reload`) says a reload applies it.
     static func isLive(_ key: String) -> Bool {
-        if restartOnly.contains(key) { return false }
-        return livePrefixes.contains { $0.hasSuffix(".") ? key.hasPrefix($0) : key == $0 }
+        ConfigSchema.keysByPath[key]?.reload == .live
     }
 }
 
@@ -45,12 +38,9 @@ extension EventdConfig {
     /// reports them as pending.
     public func applyingLiveSettings(of new: EventdConfig) -> EventdConfig {
         var running = self
-        running.log.level = new.log.level
-        running.limits = new.limits
-        running.loader = new.loader
-        running.loader.connections = loader.connections
-        running.loader.copyFormat = loader.copyFormat
-        running.sources.http.rateLimit = new.sources.http.rateLimit
+        for spec in ConfigSchema.keys where spec.reload == .live {
+            spec.copy(&running, new)
+        }
         return running
     }
 }
