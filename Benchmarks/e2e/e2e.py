@@ -162,8 +162,8 @@ class Daemon:
             self.samples.append((time.time(), proc_status_kb(self.proc.pid, "VmRSS"), committed))
             self._stop.wait(0.5)
 
-    def metrics(self):
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.args.admin_port}/metrics", timeout=2) as r:
+    def metrics(self, timeout=10):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.args.admin_port}/metrics", timeout=timeout) as r:
             text = r.read().decode()
         out = {}
         for line in text.splitlines():
