@@ -8,14 +8,14 @@ public struct LoaderConfig: Sendable, Equatable {
     /// one, so batches grow with the load). Raise it for fewer, larger commits at low traffic, at the cost of
     /// latency for every event and for senders waiting for their commit (HTTP `200`, TCP acks).
     public var batchDelay: Duration = .zero
-    /// Most PostgreSQL connections the loader COPYs on at once (`connections`, default 4, at most 16): a
+    /// Most PostgreSQL connections the loader COPYs on at once (`connections`, default 2, at most 16): a
     /// maximum, not a fixed count. The loader starts with two COPY streams (one if this is 1) and opens
     /// another while every stream is busy, keeping it only if rows/s rise, and gives one back when it stops paying or the load
     /// falls (`StreamScaler`). Under sustained load one COPY keeps one PostgreSQL backend — about one
-    /// core — busy; a second lets PostgreSQL use another. 1 = one COPY at a time. Takes a restart. Default 4
-    /// since 2026-12-04: parallel `psql \copy` of eventd's rows kept scaling up to 4 streams on a 2-core box
-    /// (Benchmarks/RESULTS.md); the loader only opens what pays.
-    public var connections: Int = 4
+    /// core — busy; a second lets PostgreSQL use another. 1 = one COPY at a time. Takes a restart. Still 2:
+    /// parallel `psql \copy` scales to 4 streams on the 2-core box, but eventd with a maximum of 4 was not
+    /// faster than with 2 in two runs (Benchmarks/RESULTS.md, "loader.connections 2 vs 4").
+    public var connections: Int = 2
     /// First wait before retrying a failed COPY or reconnecting (`retry_initial`, default `100ms`); doubles,
     /// with jitter, after each failure.
     public var retryInitial: Duration = .milliseconds(100)
