@@ -12,12 +12,21 @@
 #                                              # default schedule, then with it off (e2e/sustained.py);
 #                                              # --rollup-late-window D sets rollup.late_window, --skip-off
 #                                              # runs only the rollups-on phase
+#   Benchmarks/run-e2e.sh --flat-out [--count N | --count 0 --duration S]   # instead of the phases: TCP flat out
+#                                              # into one growing analytics.events for N events (default 10M),
+#                                              # committed rows/s, table and index size, checkpoints and
+#                                              # autovacuums every 10 s (e2e/flatout.py); flatout.json, .svg
+#   Benchmarks/run-e2e.sh --import-vs-live [--count N]   # instead of the phases: the same N events (default 1M)
+#                                              # through eventd live (TCP) and through `eventd import`, twice each
+#                                              # (e2e/import_live.py); import-live.json
 #
 # Options: --duration S (per phase), --ceiling-rows N, --out DIR (default Benchmarks/results/e2e-<time>),
 #          --skip-build, --pg-port P (fresh cluster's port, default 55460; eventd uses P+1..P+4),
 #          --copy-format text|binary (the main eventd's loader.copy_format; default: eventd's default),
 #          --compare-copy-formats text,binary (a tcp-max-<format> phase for each, right after the ceilings),
-#          --loader-connections N (eventd's loader.connections, the most COPY streams; default: eventd's default).
+#          --loader-connections N (eventd's loader.connections, the most COPY streams; default: eventd's default),
+#          --compare-loader-connections 2,4 (tcp-max-c<N> and http-max-c<N> phases for each, after the ceilings),
+#          --compare-only (only tcp-max, the ceilings and the comparisons asked for: a short run).
 #
 # Ceilings: `ceiling*` is one psql \copy of load-generator rows in text (kept for continuity); `pg-<format>-x<N>`
 # loads the very rows eventd stored in tcp-max with N = 1..4 parallel psql \copy sessions, in text and in
@@ -32,7 +41,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-SUSTAINED=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -44,12 +53,17 @@ while [ $# -gt 0 ]; do
         --pg-port) PGPORT="$2"; shift ;;
         --backend-cpu) BACKEND_CPU=1 ;;
         --sustained) SUSTAINED=1 ;;
+        --flat-out) FLATOUT=1 ;;
+        --import-vs-live) IMPORTLIVE=1 ;;
+        --count) COUNT="$2"; shift ;;
         --rate) RATE="$2"; shift ;;
         --rollup-late-window) LATEWIN="$2"; shift ;;
         --skip-off) SKIPOFF=1 ;;
         --copy-format) COPYFMT="$2"; shift ;;
         --compare-copy-formats) COMPARE="$2"; shift ;;
         --loader-connections) LOADERCONN="$2"; shift ;;
+        --compare-loader-connections) COMPARECONN="$2"; shift ;;
+        --compare-only) COMPAREONLY=1 ;;
         -h|--help) sed -n "2,$(grep -n '^# WARNING' "$0" | cut -d: -f1)p" "$0"; exit 0 ;;
         *) echo "run-e2e.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -107,6 +121,8 @@ exec_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "
 [ -n "$COPYFMT" ] && exec_args+=(--copy-format "$COPYFMT")
 [ -n "$COMPARE" ] && exec_args+=(--compare-copy-formats "$COMPARE")
 [ -n "$LOADERCONN" ] && exec_args+=(--loader-connections "$LOADERCONN")
+[ -n "$COMPARECONN" ] && exec_args+=(--compare-loader-connections "$COMPARECONN")
+[ -n "$COMPAREONLY" ] && exec_args+=(--compare-only)
 if [ -n "$SUSTAINED" ]; then
     sustained_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT" --base-port "$((PGPORT + 1))")
     [ -n "$RATE" ] && sustained_args+=(--rate "$RATE")
@@ -114,6 +130,19 @@ if [ -n "$SUSTAINED" ]; then
     [ -n "$SKIPOFF" ] && sustained_args+=(--skip-off)
     [ -n "$DURATION" ] && sustained_args+=(--duration "$DURATION")
     python3 "$HERE/e2e/sustained.py" "${sustained_args[@]}" | tee "$OUT/sustained.txt"
+    exit 0
+fi
+if [ -n "$FLATOUT" ]; then
+    flatout_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT" --base-port "$((PGPORT + 1))")
+    [ -n "$COUNT" ] && flatout_args+=(--count "$COUNT")
+    [ -n "$DURATION" ] && flatout_args+=(--duration "$DURATION")
+    [ -n "$LOADERCONN" ] && flatout_args+=(--loader-connections "$LOADERCONN")
+    python3 "$HERE/e2e/flatout.py" "${flatout_args[@]}" | tee "$OUT/flatout.txt"
+    exit 0
+fi
+if [ -n "$IMPORTLIVE" ]; then
+    python3 "$HERE/e2e/import_live.py" --eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT" \
+        --base-port "$((PGPORT + 1))" ${COUNT:+--count "$COUNT"} | tee "$OUT/import-live.txt"
     exit 0
 fi
 if [ -n "$BACKEND_CPU" ]; then

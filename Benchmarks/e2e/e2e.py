@@ -95,11 +95,14 @@ METRIC_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([-+0-9.eEI
 
 
 class Daemon:
-    def __init__(self, args, sink, http, copy_format=None, rollups=False, extra_config=""):
+    def __init__(self, args, sink, http, copy_format=None, rollups=False, extra_config="", loader_connections=None):
         self.args, self.sink, self.http, self.copy_format = args, sink, http, copy_format
+        # loader.connections: this daemon's own, else --loader-connections, else eventd's default.
+        self.loader_connections = loader_connections or getattr(args, "loader_connections", None)
         self.rollups, self.extra_config = rollups, extra_config
         self.proc = None
         self.samples = []  # (t, rss_kb, committed)
+        self.streams = []  # (t, eventd_copy_streams_active)
         self._stop = threading.Event()
 
     def start(self):
@@ -111,12 +114,13 @@ class Daemon:
         # every minute, which the `psql \copy` ceiling does not; sustained.py measures them), and
         # the HTTP source with an unlimited secret key when this eventd has one.
         config = os.path.join(a.out, f"eventd-bench-{self.sink}{'-' + self.copy_format if self.copy_format else ''}"
+                                     f"{'-c' + str(self.loader_connections) if self.loader_connections else ''}"
                                      f"{'-rollups' if self.rollups else ''}.toml")
         with open(config, "w") as f:
             if not self.rollups:
                 f.write('[rollup]\nenabled = false\n\n[maintenance]\nenabled = false\n\n')
             loader = ([f'copy_format = "{self.copy_format}"'] if self.copy_format else []) + \
-                     ([f"connections = {a.loader_connections}"] if getattr(a, "loader_connections", None) else [])
+                     ([f"connections = {self.loader_connections}"] if self.loader_connections else [])
             if loader:
                 f.write("[loader]\n" + "\n".join(loader) + "\n\n")
             f.write(self.extra_config)
@@ -144,19 +148,22 @@ class Daemon:
         else:
             raise SystemExit("eventd did not become ready in 60 s")
         threading.Thread(target=self._sample, daemon=True).start()
-        log(f"eventd started (pid {self.proc.pid}, sink {self.sink}, copy_format {self.copy_format or 'default'})")
+        log(f"eventd started (pid {self.proc.pid}, sink {self.sink}, copy_format {self.copy_format or 'default'}, "
+            f"loader.connections {self.loader_connections or 'default'})")
 
     def _sample(self):
         while not self._stop.is_set():
             try:
-                committed = self.metrics().get("eventd_rows_committed_total", 0)
+                m = self.metrics()
+                committed = m.get("eventd_rows_committed_total", 0)
+                self.streams.append((time.time(), m.get("eventd_copy_streams_active")))
             except Exception:
                 committed = None
             self.samples.append((time.time(), proc_status_kb(self.proc.pid, "VmRSS"), committed))
             self._stop.wait(0.5)
 
-    def metrics(self):
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.args.admin_port}/metrics", timeout=2) as r:
+    def metrics(self, timeout=10):
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.args.admin_port}/metrics", timeout=timeout) as r:
             text = r.read().decode()
         out = {}
         for line in text.splitlines():
@@ -475,6 +482,12 @@ def main():
     p.add_argument("--compare-copy-formats", default="", help="comma-separated, e.g. text,binary")
     # loader.connections (the most COPY streams the adaptive loader may open; unset: eventd's default).
     p.add_argument("--loader-connections", type=int, default=None)
+    # Each of --compare-loader-connections gets tcp-max-c<N> and http-max-c<N> phases of their own, right
+    # after the ceilings (same rows, same ceilings), with an eventd whose loader.connections is N.
+    p.add_argument("--compare-loader-connections", default="", help="comma-separated, e.g. 2,4")
+    # Only tcp-max, the ceilings and the comparisons asked for (no tcp-half, ack, UDP, HTTP-half or null
+    # sink): a short run that answers one question.
+    p.add_argument("--compare-only", action="store_true")
     # Server-side Segment senders (analytics-node/-python/-go/-java) batch events up to Segment's 500 KB
     # request limit and flush several batches concurrently; 16 connections x 500 events (~210 KB bodies)
     # stand for a few app servers doing that (see Benchmarks/RESULTS.md).
@@ -527,6 +540,38 @@ def main():
             daemon.stop()
             daemon = Daemon(args, "postgres", http_available, args.copy_format)
             daemon.start()
+        # 2d. TCP (and HTTP) flat out with each loader.connections asked for, alternating, same rows.
+        # A value may repeat (e.g. 2,4,4,2: ABBA order cancels a linear drift of the shared machine);
+        # the second phase of a value is named ...-c<N>-r2.
+        runs = {}
+        for n in [int(c) for c in args.compare_loader_connections.split(",") if c]:
+            runs[n] = runs.get(n, 0) + 1
+            tag = f"c{n}" + (f"-r{runs[n]}" if runs[n] > 1 else "")
+            daemon.stop()
+            daemon = Daemon(args, "postgres", http_available, args.copy_format, loader_connections=n)
+            daemon.start()
+            phases.append(run_load_phase(f"tcp-max-{tag}", args, pg, daemon, "tcp",
+                                         ["--duration", str(D), "--batch", str(B), "--connections", str(C)]))
+            if http_available:
+                phases.append(run_load_phase(f"http-max-{tag}", args, pg, daemon, "http",
+                                             ["--duration", str(D), "--batch", str(args.http_batch),
+                                              "--connections", str(args.http_connections)]))
+            for p in phases[-2 if http_available else -1:]:
+                t0, t1 = p["started_at"], p["started_at"] + D
+                seen = [v for t, v in daemon.streams if t0 <= t <= t1 and v is not None]
+                p["copy_streams_active"] = {"max": max(seen), "mean": round(sum(seen) / len(seen), 2)} if seen else None
+                log(f"{p['phase']}: COPY streams in use during the load {p['copy_streams_active']}")
+            daemon.stop()
+            daemon = Daemon(args, "postgres", http_available, args.copy_format)
+            daemon.start()
+        if args.compare_only:
+            results["postgres_sink_samples"] = [(round(t, 2), rss, c) for t, rss, c in daemon.samples]
+            daemon.stop()
+            summarize(results)
+            with open(os.path.join(args.out, "results.json"), "w") as f:
+                json.dump(results, f, indent=1)
+            print_table(results)
+            return
         half = max(1000, tcp_max["sustained_rows_per_s"] // 2)
         # 3. TCP at half of that: the latency target.
         phases.append(run_load_phase("tcp-half", args, pg, daemon, "tcp",

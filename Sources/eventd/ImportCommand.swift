@@ -66,7 +66,7 @@ struct ImportCommand: ParsableCommand {
         limits.maxPastMicros = Int64(maxAgeDays ?? 36_500) * 86_400 * 1_000_000
         let resolved = settings
         let runner = ImportRunner(batchRows: batchRows ?? settings.config.loader.batchRows, limits: limits,
-                                  format: format, logger: logger, connect: { try resolved.connect() })
+                                  format: format, copyFormat: settings.config.loader.copyFormat, logger: logger, connect: { try resolved.connect() })
         let display = ProgressDisplay(quiet: quiet)
         let summary: ImportRunner.Summary
         do {

@@ -49,7 +49,7 @@ struct SpoolCommand: AsyncParsableCommand {
         if replay {
             let resolved = settings
             let report = try SpoolOperations.replay(settings: spool, batchRows: resolved.config.loader.batchRows,
-                                                    logger: logger, connect: { try resolved.connect() })
+                                                    copyFormat: resolved.config.loader.copyFormat, logger: logger, connect: { try resolved.connect() })
             print(report)
         } else {
             print(try SpoolOperations.status(settings: spool, logger: logger))

@@ -38,7 +38,7 @@ struct LoaderLaneTests {
 
         let log = LogRecorder()
         let url = database.url
-        let loader = CopyLoader(logger: log.logger(level: .debug)) {
+        let loader = CopyLoader(logger: log.logger(level: .debug), format: .text) {
             let connection = try PostgresConnection.connect(url: url)
             try connection.execute("SET deadlock_timeout = '100ms'")
             return connection

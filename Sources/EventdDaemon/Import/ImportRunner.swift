@@ -48,9 +48,10 @@ public final class ImportRunner {
     /// The decoder's own refusal rows for one text, rewritten with the file and line before they go.
     private let textRefusals = RowBuffer(table: .rejectedEvents)
 
-    public init(batchRows: Int, limits: IngestLimits, format: ImportFormat = .auto, logger: Logger,
-                connect: @escaping () throws -> PostgresConnection) {
-        self.loader = CopyLoader(logger: logger, connect: connect)
+    /// `copyFormat` is `loader.copy_format`: the COPY format rows go to PostgreSQL in, as on the live path.
+    public init(batchRows: Int, limits: IngestLimits, format: ImportFormat = .auto, copyFormat: CopyFormat = .binary,
+                logger: Logger, connect: @escaping () throws -> PostgresConnection) {
+        self.loader = CopyLoader(logger: logger, format: copyFormat, connect: connect)
         self.batchRows = batchRows
         self.limits = limits
         self.format = format

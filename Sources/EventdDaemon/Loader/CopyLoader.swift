@@ -34,7 +34,9 @@ final class CopyLoader {
     /// Deadlocks with a concurrent COPY retried within one `load` before giving the cut back.
     static let conflictRetries = 8
 
-    init(logger: Logger, format: CopyFormat = .text, connect: @escaping () throws -> PostgresConnection) {
+    /// `format` is stated by every owner (daemon, `eventd import`, `eventd spool --replay`): each follows
+    /// `loader.copy_format`, so the one-off commands load as fast as the live path.
+    init(logger: Logger, format: CopyFormat, connect: @escaping () throws -> PostgresConnection) {
         self.logger = logger
         self.format = format
         self.connect = connect

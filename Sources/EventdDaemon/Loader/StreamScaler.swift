@@ -8,7 +8,9 @@
 /// backend; so streams are opened on trial and kept only if they pay.
 ///
 /// - **Open** when every stream in use was busy for at least `busyToOpen` of the window (rows wait
-///   for a free stream) and fewer than `maximum` are in use. The next window is a trial.
+///   for a free stream) and fewer than `maximum` are in use. After `trialWarmupWindows` (the new
+///   stream's first cut: rows count when a cut commits, so right after opening the new stream has
+///   committed nothing yet and the window would judge it on no rows), the next window is the trial.
 /// - **Keep** a trial stream only if it added at least `minMarginalGain` of what one stream committed
 ///   per second before it opened; else **close** it and wait `holdWindows` before trying again
 ///   (hysteresis: no flapping between n and n + 1 on noise).
@@ -20,7 +22,12 @@ struct StreamScaler: Sendable {
         /// Streams in use at start (at most `maximum`): 2, what a fixed `loader.connections = 2` ran
         /// before, so a burst at start is not held to one stream while the first windows pass.
         var initial = 2
-        var window: Duration = .seconds(1)
+        /// 2 s: rows are counted per committed cut (5,000 rows by default, ~0.3–1 s of one stream on the
+        /// 2-core benchmark box), so a 1 s window saw 0–3 cuts and judged trials on that lumpiness; in the
+        /// 2026-12-04 run with `loader.connections = 4` the loader stayed on one stream under overload,
+        /// most likely for that (Benchmarks/RESULTS.md, "loader.connections 2 vs 4").
+        var window: Duration = .seconds(2)
+        var trialWarmupWindows = 1
         var busyToOpen = 0.8
         var busyToClose = 0.5
         var minMarginalGain = 0.1
@@ -48,6 +55,8 @@ struct StreamScaler: Sendable {
     private(set) var active: Int
     /// Rows per second before the trial stream opened; `nil` when no trial runs.
     private var trialBaseline: Double?
+    /// Windows still to pass before the trial is judged.
+    private var warmupLeft = 0
     private var holdLeft = 0
     private var quietRun = 0
 
@@ -65,6 +74,10 @@ struct StreamScaler: Sendable {
         let busyFraction = sample.busy.seconds / (seconds * Double(active))
 
         if let baseline = trialBaseline {
+            if warmupLeft > 0 {
+                warmupLeft -= 1
+                return .hold
+            }
             trialBaseline = nil
             let perStreamBefore = baseline / Double(active - 1)
             if rate - baseline >= policy.minMarginalGain * perStreamBefore { return .hold }
@@ -88,6 +101,7 @@ struct StreamScaler: Sendable {
 
         if busyFraction >= policy.busyToOpen, active < policy.maximum, !holding {
             trialBaseline = rate
+            warmupLeft = policy.trialWarmupWindows
             active += 1
             return .open
         }

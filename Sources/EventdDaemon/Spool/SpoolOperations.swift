@@ -58,12 +58,13 @@ public enum SpoolOperations {
     }
 
     /// Replays every spooled record into PostgreSQL now, through the same COPY path as the daemon, and
-    /// empties the spool. Refused while an eventd holds the spool (it replays by itself).
-    public static func replay(settings: SpoolSettings, batchRows: Int,
+    /// empties the spool. Refused while an eventd holds the spool (it replays by itself). `copyFormat`
+    /// is `loader.copy_format` (spooled rows are COPY text either way; binary re-encodes them).
+    public static func replay(settings: SpoolSettings, batchRows: Int, copyFormat: CopyFormat = .binary,
                               logger: Logger, connect: @escaping () throws -> PostgresConnection) throws -> SpoolReplayReport {
         let spool = try Spool.open(settings: settings, logger: logger, metrics: nil)
         defer { spool.close() }
-        let loader = CopyLoader(logger: logger, connect: connect)
+        let loader = CopyLoader(logger: logger, format: copyFormat, connect: connect)
         defer { loader.disconnect() }
         let pool = BatchPool(maxPooledBytes: 1 << 20)
         var report = SpoolReplayReport()

@@ -1,11 +1,30 @@
 @testable import EventdDaemon
 import Testing
 
-/// The adaptive COPY streams policy, one window sample at a time (windows of 1 s).
+/// The adaptive COPY streams policy, one window sample at a time (windows of 1 s here).
 @Suite struct StreamScalerTests {
-    /// Starting from one stream, giving one back after 3 quiet windows.
+    /// Starting from one stream, giving one back after 3 quiet windows, judging a trial on the window
+    /// right after it opened (the default warm-up window is tested on its own).
     func scaler(maximum: Int = 4) -> StreamScaler {
-        StreamScaler(policy: .init(maximum: maximum, initial: 1, quietWindows: 3))
+        StreamScaler(policy: .init(maximum: maximum, initial: 1, window: .seconds(1), trialWarmupWindows: 0, quietWindows: 3))
+    }
+
+    @Test func aTrialIsJudgedAfterTheNewStreamsFirstCutNotOnTheWindowItOpenedIn() {
+        var s = StreamScaler(policy: .init(maximum: 4, initial: 1, window: .seconds(1)))
+        #expect(s.windowEnded(sample(rows: 30_000, busyPerStream: 0.95, streams: 1)) == .open)
+        // The new stream is still on its first cut: no more rows than before, which is no verdict.
+        #expect(s.windowEnded(sample(rows: 30_000, busyPerStream: 0.9, streams: 2)) == .hold, "warm-up window")
+        #expect(s.active == 2)
+        #expect(s.windowEnded(sample(rows: 55_000, busyPerStream: 0.9, streams: 2)) == .hold, "the trial paid")
+        #expect(s.active == 2)
+    }
+
+    @Test func aTrialThatDoesNotPayAfterItsWarmUpIsGivenBack() {
+        var s = StreamScaler(policy: .init(maximum: 4, initial: 1, window: .seconds(1)))
+        #expect(s.windowEnded(sample(rows: 30_000, busyPerStream: 0.95, streams: 1)) == .open)
+        #expect(s.windowEnded(sample(rows: 30_000, busyPerStream: 0.9, streams: 2)) == .hold, "warm-up window")
+        #expect(s.windowEnded(sample(rows: 31_000, busyPerStream: 0.95, streams: 2)) == .close)
+        #expect(s.active == 1)
     }
 
     @Test func byDefaultItStartsWithTwoStreamsAndGivesOneBackAfterFiveQuietWindows() {

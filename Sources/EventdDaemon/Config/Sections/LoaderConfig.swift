@@ -12,7 +12,9 @@ public struct LoaderConfig: Sendable, Equatable {
     /// maximum, not a fixed count. The loader starts with two COPY streams (one if this is 1) and opens
     /// another while every stream is busy, keeping it only if rows/s rise, and gives one back when it stops paying or the load
     /// falls (`StreamScaler`). Under sustained load one COPY keeps one PostgreSQL backend — about one
-    /// core — busy; a second lets PostgreSQL use another. 1 = one COPY at a time. Takes a restart.
+    /// core — busy; a second lets PostgreSQL use another. 1 = one COPY at a time. Takes a restart. Still 2:
+    /// parallel `psql \copy` scales to 4 streams on the 2-core box, but eventd with a maximum of 4 was not
+    /// faster than with 2 in two runs (Benchmarks/RESULTS.md, "loader.connections 2 vs 4").
     public var connections: Int = 2
     /// First wait before retrying a failed COPY or reconnecting (`retry_initial`, default `100ms`); doubles,
     /// with jitter, after each failure.
