@@ -67,6 +67,7 @@ let package = Package(
                 .embedInCode("SQL/011_incremental_rollups.sql"),
                 .embedInCode("SQL/012_rollup_storage.sql"),
                 .embedInCode("SQL/013_console_reader.sql"),
+                .embedInCode("SQL/014_rollup_lag.sql"),
             ]
         ),
         .target(name: "EventdTOML"),

@@ -20,6 +20,7 @@ public enum Migrations {
         file("011_incremental_rollups.sql", PackageResources._11_incremental_rollups_sql),
         file("012_rollup_storage.sql", PackageResources._12_rollup_storage_sql),
         file("013_console_reader.sql", PackageResources._13_console_reader_sql),
+        file("014_rollup_lag.sql", PackageResources._14_rollup_lag_sql),
     ].sorted { $0.version < $1.version }
 
     private static func file(_ name: String, _ bytes: [UInt8]) -> Migration {

@@ -23,6 +23,7 @@ struct BundledMigrationsTests {
             "009_hourly_type_rollup.sql", "010_security_hardening.sql", "011_incremental_rollups.sql",
             "012_rollup_storage.sql",
             "013_console_reader.sql",
+            "014_rollup_lag.sql",
         ])
     }
 

@@ -9,12 +9,15 @@ public struct PeriodicJob: Sendable {
     public let run: @Sendable (PostgresConnection) throws -> String
     /// The level of the per-run summary line: frequent jobs log at debug so a quiet daemon's log stays quiet.
     public let summaryLevel: Logger.Level
+    /// Where the interval is measured from: the end of the last run (default), or its start.
+    public let cadence: PeriodicCadence
 
-    public init(name: String, interval: Duration, summaryLevel: Logger.Level = .info,
+    public init(name: String, interval: Duration, summaryLevel: Logger.Level = .info, cadence: PeriodicCadence = .afterEnd,
                 run: @escaping @Sendable (PostgresConnection) throws -> String) {
         self.name = name
         self.interval = interval
         self.summaryLevel = summaryLevel
+        self.cadence = cadence
         self.run = run
     }
 }

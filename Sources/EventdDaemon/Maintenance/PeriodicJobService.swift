@@ -62,7 +62,7 @@ public final class PeriodicJobService: Service, @unchecked Sendable {
     // MARK: - The job thread
 
     private func loop() {
-        var schedule = PeriodicSchedule(intervals: jobs.map(\.interval), start: clock.now)
+        var schedule = PeriodicSchedule(intervals: jobs.map(\.interval), cadences: jobs.map(\.cadence), start: clock.now)
         var backoff = Backoff(initial: settings.retryInitial, maximum: settings.retryMax)
         var connection: PostgresConnection?
         while !stop.isStopped {
@@ -78,7 +78,7 @@ public final class PeriodicJobService: Service, @unchecked Sendable {
                     logger.log(level: job.summaryLevel, "\(job.name): \(summary)")
                     observe(job.name, .success(took))
                     backoff.reset()
-                    schedule.completed(index, at: clock.now)
+                    schedule.completed(index, started: started, at: clock.now)
                 } catch {
                     observe(job.name, .failure(error))
                     let delay = backoff.nextDelay()

@@ -2,18 +2,23 @@
 /// made-up instants instead of sleeping (see `PeriodicScheduleTests`).
 ///
 /// Every job is due at start (partitions and a fresh rollup should not wait a whole interval after a
-/// restart). The next run is measured from the end of the previous one, never from its planned
-/// start, so a run that overruns its interval is not followed by a burst of catch-up runs.
+/// restart). The next run is measured from the end of the previous one (`.afterEnd`), or from its actual
+/// start (`.fromStart`), never from its planned start, so a run that overruns its interval is not
+/// followed by a burst of catch-up runs (`.fromStart` runs once more at once, then keeps its cadence).
 struct PeriodicSchedule<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration, Instant: Sendable {
     let intervals: [Duration]
+    let cadences: [PeriodicCadence]
     private(set) var nextRun: [Instant]
 
     /// - Parameters:
     ///   - intervals: one positive interval per job, in job order.
+    ///   - cadences: per job, where its interval is measured from (default: all `.afterEnd`).
     ///   - start: when the service starts; every job is due then.
-    init(intervals: [Duration], start: Instant) {
+    init(intervals: [Duration], cadences: [PeriodicCadence]? = nil, start: Instant) {
         precondition(!intervals.isEmpty && intervals.allSatisfy { $0 > .zero }, "intervals must be positive")
+        precondition(cadences == nil || cadences?.count == intervals.count, "one cadence per job")
         self.intervals = intervals
+        self.cadences = cadences ?? Array(repeating: .afterEnd, count: intervals.count)
         self.nextRun = Array(repeating: start, count: intervals.count)
     }
 
@@ -25,9 +30,11 @@ struct PeriodicSchedule<Instant: InstantProtocol>: Sendable where Instant.Durati
     /// The earliest instant at which some job is due.
     var nextDeadline: Instant { nextRun.min()! }
 
-    /// Job `job` finished (successfully) at `now`: next due one interval later.
-    mutating func completed(_ job: Int, at now: Instant) {
-        nextRun[job] = now.advanced(by: intervals[job])
+    /// Job `job`, started at `started` (default: `now`), finished successfully at `now`: next due one
+    /// interval after its end or its start, by its cadence.
+    mutating func completed(_ job: Int, started: Instant? = nil, at now: Instant) {
+        let from = cadences[job] == .fromStart ? (started ?? now) : now
+        nextRun[job] = from.advanced(by: intervals[job])
     }
 
     /// Job `job` failed at `now`: retry after `retryAfter`, but never later than its regular interval.

@@ -22,6 +22,12 @@ public struct RollupReport: Sendable, Equatable, CustomStringConvertible {
     public var kpis: Int
     /// The new watermark, as PostgreSQL printed it.
     public var watermark: String?
+    /// How far below the previous watermark the run re-read rows, in seconds: `least(late_window, 10 s)`
+    /// (014). Absent from runs of older schemas.
+    public var rereadSeconds: Double? = nil
+    /// Other sessions hidden from the rollup role in `pg_stat_activity`; while any is, the watermark stays
+    /// `late_window` behind now() (grant the role `pg_read_all_stats`).
+    public var hiddenSessions: Int = 0
     /// Time spent inside PostgreSQL, in milliseconds.
     public var milliseconds: Double
 
@@ -32,6 +38,15 @@ public struct RollupReport: Sendable, Equatable, CustomStringConvertible {
         if skipped { return "skipped: another eventd instance is rolling up" }
         return "\(added) row(s) added, \(retracted) retracted (\(dirty) logged by deletes/updates, \(frozen) frozen) into \(scopes) bucket(s), "
             + "\(upserted) aggregation row(s) upserted, \(deleted) deleted, \(eventCounts) event-count and \(kpis) KPI row(s) changed, "
-            + "watermark \(watermark ?? "-") in \(milliseconds) ms"
+            + "watermark \(watermark ?? "-")" + windowDescription + " in \(milliseconds) ms"
+    }
+
+    /// What bounded the re-read: a margin of seconds, or the late window held by hidden sessions.
+    private var windowDescription: String {
+        guard let rereadSeconds else { return "" }
+        let seconds = rereadSeconds == rereadSeconds.rounded() ? String(Int(rereadSeconds)) : String(rereadSeconds)
+        let margin = " (re-read \(seconds) s below the previous watermark"
+        if hiddenSessions == 0 { return margin + "; every session visible)" }
+        return margin + "; \(hiddenSessions) session(s) hidden from the rollup role: watermark held late_window behind now)"
     }
 }

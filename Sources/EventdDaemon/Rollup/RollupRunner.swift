@@ -12,7 +12,8 @@ public enum RollupRunner {
                coalesce((r->>'event_counts')::int, 0) AS event_counts,
                coalesce((r->>'added')::int, 0) AS added, coalesce((r->>'retracted')::int, 0) AS retracted,
                coalesce((r->>'kpis_upserted')::int, 0) + coalesce((r->>'kpis_deleted')::int, 0) AS kpis,
-               r->>'watermark' AS watermark, coalesce((r->>'ms')::float8, 0) AS ms
+               r->>'watermark' AS watermark, coalesce((r->>'ms')::float8, 0) AS ms,
+               (r->>'reread_s')::float8 AS reread_s, coalesce((r->>'hidden')::int, 0) AS hidden
         FROM %CALL% AS r
         """
 
@@ -42,6 +43,7 @@ public enum RollupRunner {
             added: try row.int("added") ?? 0, retracted: try row.int("retracted") ?? 0, dirty: try row.int("dirty") ?? 0, frozen: try row.int("frozen") ?? 0,
             upserted: try row.int("upserted") ?? 0, deleted: try row.int("deleted") ?? 0,
             eventCounts: try row.int("event_counts") ?? 0, kpis: try row.int("kpis") ?? 0,
-            watermark: row["watermark"], milliseconds: try row.double("ms") ?? 0)
+            watermark: row["watermark"], rereadSeconds: try row.double("reread_s"), hiddenSessions: try row.int("hidden") ?? 0,
+            milliseconds: try row.double("ms") ?? 0)
     }
 }

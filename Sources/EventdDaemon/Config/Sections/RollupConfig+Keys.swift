@@ -18,9 +18,10 @@ extension RollupConfig {
                 summary: "time between rollup runs"),
             ConfigKey("late_window", \.lateWindow, .duration,
                 comment: """
-                How much insert time before the watermark each run re-reads (already folded rows are skipped exactly).
+                How long a transaction hidden from the rollup role in pg_stat_activity may stay open and still be
+                counted; runs re-read only min(late_window, 10s) below the watermark (folded rows are never recounted).
                 """,
-                summary: "extra insert time each run re-reads, as a safety margin for late commits; also what `process_pending_events` gets"),
+                summary: "how long a transaction hidden from the rollup role in `pg_stat_activity` may stay open and still be counted (the watermark stays this far behind while one is); runs re-read only `least(late_window, 10 s)`; also what `process_pending_events` gets"),
             ConfigKey("buckets", \.buckets, configEnumListCodec(RollupBucket.self),
                 check: .rollupBuckets,
                 comment: """

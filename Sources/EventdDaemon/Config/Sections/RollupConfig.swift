@@ -6,9 +6,10 @@ public struct RollupConfig: Sendable, Equatable {
     /// Time between rollup runs (`interval`, default `60s`). Lower it for fresher dashboards at the cost of
     /// more queries.
     public var interval: Duration = .seconds(60)
-    /// How much insert time before the last run's watermark each run re-reads (`late_window`, default `15m`).
-    /// Rows already folded in are skipped exactly (by writing transaction), so this costs a range scan, never a
-    /// double count; it covers sessions hidden from `pg_stat_activity` and a transaction's start racing a run.
+    /// How long a transaction hidden from the rollup function's owner in `pg_stat_activity` may stay open
+    /// and still be counted (`late_window`, default `15m`): while such a session exists the watermark stays
+    /// this far behind now(). Runs re-read only `least(late_window, 10 s)` below the watermark (014), so with
+    /// every session visible this costs nothing; rows already folded in are never counted twice.
     public var lateWindow: Duration = .seconds(15 * 60)
     /// Bucket widths to maintain (`buckets`, default `["minute", "hour", "day"]`); any non-empty set of
     /// `minute`, `hour`, `day`. Drop `minute` to save space if nobody looks at minute-level charts.
