@@ -43,13 +43,13 @@ struct RollupIncrementalTests {
     @Test func aRunReReadsSecondsBelowTheWatermarkWhenEverySessionIsVisible() throws {
         try withRollupDatabase { _, connection in
             try RollupSQL.insertRandom(connection, count: 200, within: "10 minutes", seed: 0.21)
-            let first = try RollupRunner.runOnce(on: connection, settings: RollupSettings(lateWindow: .seconds(15 * 60)))
+            let first = try RollupRunner.runOnce(on: connection, settings: RollupConfig(lateWindow: .seconds(15 * 60)))
             try RollupSQL.insertRandom(connection, count: 100, within: "10 minutes", seed: 0.22)
-            let second = try RollupRunner.runOnce(on: connection, settings: RollupSettings(lateWindow: .seconds(15 * 60)))
+            let second = try RollupRunner.runOnce(on: connection, settings: RollupConfig(lateWindow: .seconds(15 * 60)))
             #expect(second.added == 100)
             #expect(second.rereadSeconds == 10 && second.hiddenSessions == 0, "\(second)")
             #expect(second.description.contains("re-read 10 s below the previous watermark; every session visible"))
-            let shorter = try RollupRunner.runOnce(on: connection, settings: RollupSettings(lateWindow: .seconds(3)))
+            let shorter = try RollupRunner.runOnce(on: connection, settings: RollupConfig(lateWindow: .seconds(3)))
             #expect(shorter.rereadSeconds == 3 && shorter.added == 0)
             #expect(first.added == 200)
             #expect(try RollupSQL.mismatchCount(connection) == 0)

@@ -53,7 +53,7 @@ extension LoaderConfig {
                 and a cut eventd cannot re-encode goes as text anyway. The disk spool keeps text either way, so a
                 change replays it unchanged. Needs a restart to change.
                 """,
-                summary: "the COPY format rows are sent in: `binary` spares PostgreSQL parsing timestamps, uuids and addresses (eventd re-encodes each cut); `text` is the fallback. The spool keeps text either way (Benchmarks/RESULTS.md, \"Binary COPY\")"),
+                summary: "the COPY format rows are sent in: `binary` spares PostgreSQL parsing timestamps, uuids and addresses (eventd re-encodes each cut); `text` is the fallback. The spool keeps text either way; `eventd import` and `eventd spool --replay` load in this format too (Benchmarks/RESULTS.md, \"Binary COPY\")"),
         ],
         relations: { config throws(ConfigError) in
             let loader = config.loader
