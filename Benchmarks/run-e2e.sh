@@ -12,6 +12,10 @@
 #                                              # default schedule, then with it off (e2e/sustained.py);
 #                                              # --rollup-late-window D sets rollup.late_window, --skip-off
 #                                              # runs only the rollups-on phase
+#   Benchmarks/run-e2e.sh --protocols [--duration S]   # instead of the phases: landed rows/s per HTTP protocol
+#                                              # (Segment, native, PostHog /batch/ and /i/v0/e, Mixpanel /import
+#                                              # and /track, Snowplow tp2), each S s (default 20) flat out, Segment
+#                                              # first and last as the reference (e2e/protocols.py)
 #
 # Options: --duration S (per phase), --ceiling-rows N, --out DIR (default Benchmarks/results/e2e-<time>),
 #          --skip-build, --pg-port P (fresh cluster's port, default 55460; eventd uses P+1..P+4),
@@ -32,7 +36,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-SUSTAINED=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+PROTOCOLS=""; SUSTAINED=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
         --pg-port) PGPORT="$2"; shift ;;
         --backend-cpu) BACKEND_CPU=1 ;;
         --sustained) SUSTAINED=1 ;;
+        --protocols) PROTOCOLS=1 ;;
         --rate) RATE="$2"; shift ;;
         --rollup-late-window) LATEWIN="$2"; shift ;;
         --skip-off) SKIPOFF=1 ;;
@@ -114,6 +119,13 @@ if [ -n "$SUSTAINED" ]; then
     [ -n "$SKIPOFF" ] && sustained_args+=(--skip-off)
     [ -n "$DURATION" ] && sustained_args+=(--duration "$DURATION")
     python3 "$HERE/e2e/sustained.py" "${sustained_args[@]}" | tee "$OUT/sustained.txt"
+    exit 0
+fi
+if [ -n "$PROTOCOLS" ]; then
+    protocol_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT"
+                   --base-port "$((PGPORT + 1))" --pg-pid "$PGPID")
+    [ -n "$DURATION" ] && protocol_args+=(--duration "$DURATION")
+    python3 "$HERE/e2e/protocols.py" "${protocol_args[@]}" | tee "$OUT/protocols.txt"
     exit 0
 fi
 if [ -n "$BACKEND_CPU" ]; then
