@@ -1,7 +1,8 @@
 -- Query-target dataset, part 3: :refusals rows of analytics.rejected_events (psql -v refusals=100000)
 -- spread evenly over the last 30 days in id order (as live: a later refusal has a larger id), for the
 -- console's refusals page (RefusalQueries): reasons in a skewed mix (malformed JSON most often), three
--- source keys 'bench', 'bench-web', 'bench-app', and a ~300-byte refused payload each. Replaces earlier rows of its own (source_key 'bench%').
+-- source keys 'bench', 'bench-web', 'bench-app', and a ~300-byte refused payload each. Replaces
+-- earlier rows of its own (source_key 'bench%').
 DELETE FROM analytics.rejected_events WHERE source_key LIKE 'bench%';
 INSERT INTO analytics.rejected_events (received_at, transport, source_key, reason, detail, raw, raw_size)
 SELECT now() - ((:refusals - g)::float8 / :refusals) * interval '30 days',
