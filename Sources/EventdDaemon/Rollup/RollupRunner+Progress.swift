@@ -6,7 +6,8 @@ extension RollupRunner {
     /// one line per phase of `analytics.run_rollups()` with the rows it touched.
     public static func runOnce(on connection: PostgresConnection, settings: RollupSettings,
                                display: ProgressDisplay) throws -> RollupReport {
-        display.startTicking("rollup: running analytics.run_rollups(\(settings.lateWindow.intervalLiteral), \(settings.bucketArrayLiteral))")
+        display.startTicking("rollup: running analytics.run_rollups (late window \(StatusReport.duration(settings.lateWindow.seconds)), "
+                             + "buckets \(settings.buckets.map(\.rawValue).joined(separator: ", ")))")
         let report: RollupReport
         do {
             report = try runOnce(on: connection, settings: settings)
