@@ -19,6 +19,10 @@
 #   Benchmarks/run-e2e.sh --import-vs-live [--count N]   # instead of the phases: the same N events (default 1M)
 #                                              # through eventd live (TCP) and through `eventd import`, twice each
 #                                              # (e2e/import_live.py); import-live.json
+#   Benchmarks/run-e2e.sh --protocols [--duration S]   # instead of the phases: landed rows/s per HTTP protocol
+#                                              # (Segment, native, PostHog /batch/ and /i/v0/e, Mixpanel /import
+#                                              # and /track, Snowplow tp2), each S s (default 20) flat out, Segment
+#                                              # first and last as the reference (e2e/protocols.py)
 #
 # Options: --duration S (per phase), --ceiling-rows N, --out DIR (default Benchmarks/results/e2e-<time>),
 #          --skip-build, --pg-port P (fresh cluster's port, default 55460; eventd uses P+1..P+4),
@@ -41,7 +45,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -56,6 +60,7 @@ while [ $# -gt 0 ]; do
         --flat-out) FLATOUT=1 ;;
         --import-vs-live) IMPORTLIVE=1 ;;
         --count) COUNT="$2"; shift ;;
+        --protocols) PROTOCOLS=1 ;;
         --rate) RATE="$2"; shift ;;
         --rollup-late-window) LATEWIN="$2"; shift ;;
         --skip-off) SKIPOFF=1 ;;
@@ -143,6 +148,13 @@ fi
 if [ -n "$IMPORTLIVE" ]; then
     python3 "$HERE/e2e/import_live.py" --eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT" \
         --base-port "$((PGPORT + 1))" ${COUNT:+--count "$COUNT"} | tee "$OUT/import-live.txt"
+    exit 0
+fi
+if [ -n "$PROTOCOLS" ]; then
+    protocol_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT"
+                   --base-port "$((PGPORT + 1))" --pg-pid "$PGPID")
+    [ -n "$DURATION" ] && protocol_args+=(--duration "$DURATION")
+    python3 "$HERE/e2e/protocols.py" "${protocol_args[@]}" | tee "$OUT/protocols.txt"
     exit 0
 fi
 if [ -n "$BACKEND_CPU" ]; then

@@ -22,7 +22,7 @@ def psql(url, sql=None, file=None, variables=(), timeout=7200):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=timeout).stdout.strip()
 
 
-def build(url, events, leads, chunk, rollups):
+def build(url, events, leads, chunk, rollups, refusals):
     have_leads = int(psql(url, "SELECT count(*) FROM marketing.leads WHERE email LIKE 'lead%@company%.example.com'"))
     have_events = int(psql(url, "SELECT count(*) FROM analytics.events WHERE source_key = 'bench'"))
     timings = {}
@@ -43,6 +43,7 @@ def build(url, events, leads, chunk, rollups):
                  variables=[("from", start), ("to", min(events, start + chunk - 1)), ("total", events)])
             log(f"  events {min(events, start + chunk - 1)}/{events} ({time.time() - t:.0f} s)")
         timings["events_s"] = round(time.time() - t, 1)
+    timings.update(ensure_refusals(url, refusals))
     if have_events < events or int(psql(url, "SELECT count(*) FROM analytics.event_aggregations")) == 0:
         timings["rollups"] = build_rollups(url, events, rollups)
     log("VACUUM ANALYZE")
@@ -53,6 +54,18 @@ def build(url, events, leads, chunk, rollups):
     psql(url, f"VACUUM (ANALYZE) {tables}")
     timings["vacuum_analyze_s"] = round(time.time() - t, 1)
     return timings
+
+
+def ensure_refusals(url, refusals):
+    """The console's refusals page reads analytics.rejected_events: `refusals` rows of its own
+    (dataset-refusals.sql), loaded when fewer are there."""
+    if int(psql(url, "SELECT count(*) FROM analytics.rejected_events WHERE source_key LIKE 'bench%'")) >= refusals:
+        return {}
+    log(f"loading {refusals} refusals")
+    t = time.time()
+    psql(url, file=os.path.join(HERE, "dataset-refusals.sql"), variables=[("refusals", refusals)])
+    psql(url, "VACUUM (ANALYZE) analytics.rejected_events")
+    return {"refusals_s": round(time.time() - t, 1)}
 
 
 def build_rollups(url, events, mode):
@@ -175,6 +188,26 @@ def console_queries():
             for name, sql in found]
 
 
+def refusal_queries():
+    """The web console's refusals page: RefusalQueries.swift's statements (the very strings the daemon
+    runs), for the filter sets the page offers, with the parameters written in as literals (PostgreSQL
+    plans the console's unnamed statements with their parameters' values, i.e. the same plan)."""
+    source = open(os.path.join(HERE, "..", "..", "Sources", "EventdDaemon", "Console", "RefusalQueries.swift")).read()
+    found = dict(re.findall(r'public static let (\w+) = """\n(.*?)\n\s*"""', source, re.S))
+    assert {"counts", "samples"} <= found.keys(), "RefusalQueries.swift changed shape: update refusal_queries()"
+    # (label, $1 interval, $2 reason, $3 source key, $4 bucket) as RefusalsPage.Filter makes them.
+    filters = [("24h", "24 hours", None, None, "hour"), ("1h", "1 hour", None, None, "minute"),
+               ("7d", "7 days", None, None, "hour"), ("24h reason", "24 hours", "malformed_json", None, "hour"),
+               ("7d reason+source", "7 days", "too_deep", "bench-web", "hour")]
+    literal = lambda v: "NULL" if v is None else "'" + v.replace("'", "''") + "'"
+    out = []
+    for name in ("counts", "samples"):
+        for label, *values in filters:
+            sql = re.sub(r"\$(\d)", lambda m: literal(values[int(m.group(1)) - 1]), textwrap.dedent(found[name]))
+            out.append((f"console: refusals {name} ({label})", 100.0, 30, (lambda q: lambda: q)(sql)))
+    return out
+
+
 def measure(url, sql_fn, runs):
     script = "\n".join(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {sql_fn()};" for _ in range(runs + 3))
     out = psql(url, script)
@@ -210,6 +243,7 @@ def main():
     ap.add_argument("--rollups", choices=["auto", "function", "backfill"], default="auto")
     ap.add_argument("--rollup-runs", type=int, default=5, help="incremental rollup runs to time (each adds --rollup-batch events)")
     ap.add_argument("--rollup-batch", type=int, default=1000)
+    ap.add_argument("--refusals", type=int, default=100_000, help="rows of analytics.rejected_events (refusals page)")
     ap.add_argument("--console-only", action="store_true",
                     help="time only the web console's queries, on the database as it is (no build, no rollup runs)")
     args = ap.parse_args()
@@ -218,13 +252,15 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     random.seed(7)
     result = {"date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "events": args.events, "leads": args.leads,
-              "build": {} if args.skip_build else build(args.database_url, args.events, args.leads, args.chunk, args.rollups),
+              "build": ensure_refusals(args.database_url, args.refusals) if args.skip_build else
+                       build(args.database_url, args.events, args.leads, args.chunk, args.rollups, args.refusals),
               "counts": {t: int(psql(args.database_url, f"SELECT count(*) FROM {t}")) for t in
-                         ("analytics.events", "marketing.leads", "onboarding.sessions", "analytics.event_aggregations")},
+                         ("analytics.events", "marketing.leads", "onboarding.sessions", "analytics.event_aggregations",
+                          "analytics.rejected_events")},
               "queries": []}
     load = Load(postmaster_pid(args.database_url))
     rows = [("query", "runs", "p50 ms", "p95 ms", "max ms", "target", "met", "others' cores", "plan")]
-    for name, target, runs, fn in ([] if args.console_only else queries(args.leads)) + console_queries():
+    for name, target, runs, fn in ([] if args.console_only else queries(args.leads)) + console_queries() + refusal_queries():
         before = load.snapshot()
         times, plan = measure(args.database_url, fn, runs)
         q = {"query": name, "runs": len(times), "p50_ms": round(pct(times, 50), 3), "p95_ms": round(pct(times, 95), 3),

@@ -30,11 +30,14 @@ public struct MigrationRunner {
     ///   - environment: when set, each migration's transaction gets `app.environment` (read it with
     ///     `current_setting('app.environment', true)`); the seed migration only inserts for `development`.
     ///   - log: receives one line per step, for the operator.
+    ///   - step: when given, receives each pending migration as it starts and ends (for a progress
+    ///     display), instead of `log`'s "applying …" / "applied … in N ms" lines.
     /// - Returns: the migrations applied by this call (empty when the schema was up to date).
     /// - Throws: `MigrationError`: `.checksumMismatch` before anything is applied if an applied file
     ///   changed; `.migrationFailed` with the server error when a migration fails (it is rolled back).
     @discardableResult
-    public func apply(environment: String? = nil, log: (String) -> Void = { _ in }) throws -> [Migration] {
+    public func apply(environment: String? = nil, log: (String) -> Void = { _ in },
+                      step: ((MigrationStep) -> Void)? = nil) throws -> [Migration] {
         try validate()
         try takeLock(log: log)
         defer { releaseLock() }
@@ -68,10 +71,18 @@ public struct MigrationRunner {
             return []
         }
         var applied: [Migration] = []
-        for migration in pending {
-            log("applying \(migration.fileName)")
+        for (index, migration) in pending.enumerated() {
+            if let step {
+                step(.applying(migration, number: index + 1, of: pending.count))
+            } else {
+                log("applying \(migration.fileName)")
+            }
             let milliseconds = try applyOne(migration, environment: environment, ledger: ledger)
-            log("applied \(migration.fileName) in \(milliseconds) ms")
+            if let step {
+                step(.applied(migration, number: index + 1, of: pending.count, milliseconds: milliseconds))
+            } else {
+                log("applied \(migration.fileName) in \(milliseconds) ms")
+            }
             applied.append(migration)
         }
         return applied

@@ -70,7 +70,7 @@ struct ImportCommand: ParsableCommand {
         let display = ProgressDisplay(quiet: quiet)
         let summary: ImportRunner.Summary
         do {
-            summary = try runner.run(paths: files) { display.show($0) }
+            summary = try runner.run(paths: files) { progress in display.update(progress.render()) }
         } catch {
             display.finish()
             throw ValidationError("\(error)")
@@ -80,36 +80,8 @@ struct ImportCommand: ParsableCommand {
         guard !noRollup else { return }
         let connection = try settings.connect()
         defer { connection.close() }
-        let report = try RollupRunner.runOnce(on: connection, settings: settings.config.rollup)
+        let report = try RollupRunner.runOnce(on: connection, settings: settings.config.rollup, display: display)
         print("rollup: \(report)")
-    }
-}
-
-/// The progress bar on a terminal (redrawn in place, at most 4 times a second), or a line every 5 s.
-final class ProgressDisplay {
-    private let quiet: Bool
-    private let terminal = isatty(STDERR_FILENO) == 1
-    private var lastDrawn = ContinuousClock.now - .seconds(60)
-    private var drewInPlace = false
-
-    init(quiet: Bool) { self.quiet = quiet }
-
-    func show(_ progress: ImportProgress) {
-        guard !quiet else { return }
-        let now = ContinuousClock.now
-        guard now - lastDrawn >= (terminal ? .milliseconds(250) : .seconds(5)) else { return }
-        lastDrawn = now
-        let line = progress.render()
-        if terminal {
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
-            drewInPlace = true
-        } else {
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
-    }
-
-    func finish() {
-        if drewInPlace { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
 

@@ -13,6 +13,9 @@ struct MigrateCommand: ParsableCommand {
             Migrations are built into the binary and applied in order, each in its own \
             transaction, under an advisory lock so two instances cannot race. Applied versions \
             and their checksums are kept in eventd.schema_migrations; running it again is a no-op.
+
+            Each migration's name, position and elapsed time go to standard error while it runs \
+            (redrawn in place on a terminal, elsewhere a line every 5 seconds).
             """
     )
 
@@ -21,6 +24,9 @@ struct MigrateCommand: ParsableCommand {
 
     @Flag(help: "List applied and pending migrations instead of applying them.")
     var status = false
+
+    @Flag(help: "No progress output on standard error, only the summary.")
+    var quiet = false
 
     @Option(help: ArgumentHelp(
         "Value of app.environment while migrating; 'development' loads the seed data.",
@@ -39,9 +45,7 @@ struct MigrateCommand: ParsableCommand {
             }
             return
         }
-        let applied = try runner.apply(environment: environment) { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
+        let applied = try runner.apply(environment: environment, display: ProgressDisplay(quiet: quiet))
         print(applied.isEmpty ? "schema is up to date" : "applied \(applied.count) migration(s)")
     }
 }

@@ -13,8 +13,8 @@ struct RollupCommand: AsyncParsableCommand {
             Safe next to `eventd serve` and other instances: an advisory lock lets one run at a \
             time, and the others skip.
 
-            With --once it prints what it did in one line and exits 0 (for cron, systemd timers \
-            and tests).
+            With --once it shows the run's elapsed time and then each phase's rows on standard \
+            error, prints what it did in one line and exits 0 (for cron, systemd timers and tests).
             """
     )
 
@@ -24,6 +24,9 @@ struct RollupCommand: AsyncParsableCommand {
     @Flag(help: "Run one rollup, print what it did, and exit.")
     var once = false
 
+    @Flag(help: "With --once: no progress output on standard error, only the summary.")
+    var quiet = false
+
     func run() async throws {
         var settings = try DaemonSettings.resolve(
             configPath: config.path, environment: ProcessInfo.processInfo.environment,
@@ -32,7 +35,8 @@ struct RollupCommand: AsyncParsableCommand {
         if once {
             let connection = try settings.connect()
             defer { connection.close() }
-            let report = try RollupRunner.runOnce(on: connection, settings: settings.config.rollup)
+            let report = try RollupRunner.runOnce(on: connection, settings: settings.config.rollup,
+                                                  display: ProgressDisplay(quiet: quiet))
             print("rollup: \(report)")
             return
         }

@@ -14,8 +14,9 @@ struct SpoolCommand: AsyncParsableCommand {
             itself once PostgreSQL is back.
 
             --replay is for a spool left behind by an eventd that will not run again on this \
-            machine, and is refused while an eventd holds the spool. --status is safe at any time \
-            and changes nothing.
+            machine, and is refused while an eventd holds the spool; it shows progress on standard \
+            error (a bar on a terminal, elsewhere a line every 5 seconds). --status is safe at any \
+            time and changes nothing.
             """
     )
 
@@ -27,6 +28,9 @@ struct SpoolCommand: AsyncParsableCommand {
 
     @Flag(help: "Replay every spooled record into PostgreSQL, then print what was loaded.")
     var replay = false
+
+    @Flag(help: "With --replay: no progress output, only the summary.")
+    var quiet = false
 
     @Option(help: ArgumentHelp("Spool directory (default: spool.directory from the config).", valueName: "path"))
     var directory: String?
@@ -48,8 +52,13 @@ struct SpoolCommand: AsyncParsableCommand {
         let logger = Logger(label: "eventd")
         if replay {
             let resolved = settings
+            let display = ProgressDisplay(quiet: quiet)
+            defer { display.finish() }
             let report = try SpoolOperations.replay(settings: spool, batchRows: resolved.config.loader.batchRows,
-                                                    copyFormat: resolved.config.loader.copyFormat, logger: logger, connect: { try resolved.connect() })
+                                                    copyFormat: resolved.config.loader.copyFormat,
+                                                    logger: logger, connect: { try resolved.connect() },
+                                                    progress: { display.update($0.render()) })
+            display.finish()
             print(report)
         } else {
             print(try SpoolOperations.status(settings: spool, logger: logger))

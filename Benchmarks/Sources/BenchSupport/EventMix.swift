@@ -13,16 +13,27 @@ public struct EventMix: Sendable {
         case native
         /// Segment's message shape (`type` = track/page; `event`; `messageId`, `anonymousId`).
         case segment
+        /// A PostHog event as posthog-python / posthog-js send it (`event`, `distinct_id`, `uuid`,
+        /// `$`-properties, `properties.token`).
+        case posthog
+        /// A Mixpanel event as mixpanel-python sends it (`event`; `properties` with `token`, `time` in
+        /// ms, `distinct_id`, `$insert_id`).
+        case mixpanel
+        /// One Snowplow tp2 string map as the JavaScript and Python trackers send it (`e` = `pv`, else
+        /// `ue` with the self-describing event in `ue_pr`; `eid`, `dtm`, `duid`, `uid`, `sid`).
+        case snowplow
     }
 
     public let shape: Shape
     public let templates: [EventTemplate]
 
     /// Renders `count` templates from a seeded generator: the same seed gives the same events.
-    public init(shape: Shape, seed: UInt64 = 42, count: Int = 4096) {
+    /// `writeKey` goes where the vendor's clients put their token (PostHog's and Mixpanel's
+    /// `properties.token`); native and Segment events do not carry it.
+    public init(shape: Shape, seed: UInt64 = 42, count: Int = 4096, writeKey: String = "sk_bench_0123456789abcdef") {
         self.shape = shape
         var rng = SplitMix64(seed: seed)
-        templates = (0..<count).map { n in EventTemplate.render(n: n, shape: shape, rng: &rng) }
+        templates = (0..<count).map { n in EventTemplate.render(n: n, shape: shape, writeKey: writeKey, rng: &rng) }
     }
 
     /// Mean template size in bytes.
@@ -34,16 +45,20 @@ public struct EventTemplate: Sendable {
     public var bytes: [UInt8]
     /// 36 bytes: the event's UUID (`id` / `messageId`).
     public var idOffset: Int
-    /// 24 bytes: the ISO-8601 `timestamp` (millisecond precision, `Z`).
+    /// The event's time: 24 bytes of ISO-8601 (millisecond precision, `Z`), or 13 digits of epoch
+    /// milliseconds (`timestampIsEpochMillis`: Mixpanel's `time`, Snowplow's `dtm`).
     public var timestampOffset: Int
-    /// 19 bytes: `properties.sent_ns`, the send time in ns since the epoch (latency probe).
-    public var sentNsOffset: Int
+    public var timestampIsEpochMillis = false
+    /// 19 bytes: `properties.sent_ns`, the send time in ns since the epoch (latency probe); nil where
+    /// the shape has no place for it (a Snowplow page view).
+    public var sentNsOffset: Int?
 
     static let idPlaceholder = "00000000-0000-4000-8000-000000000000"
     static let timestampPlaceholder = "2000-01-01T00:00:00.000Z"
+    static let epochMillisPlaceholder = "1000000000000"
     static let sentNsPlaceholder = "1000000000000000000"
 
-    static func render(n: Int, shape: EventMix.Shape, rng: inout SplitMix64) -> EventTemplate {
+    static func render(n: Int, shape: EventMix.Shape, writeKey: String, rng: inout SplitMix64) -> EventTemplate {
         let kind = Int(rng.next() % 100)
         let sess = Int(rng.next() % 50_000)
         let geo = Int(rng.next() % 100)
@@ -64,9 +79,13 @@ public struct EventTemplate: Sendable {
         if let campaign { url += "?utm_source=\(campaign.0)&utm_medium=\(campaign.1)&utm_campaign=\(campaign.2)" }
         if sess % 7 == 0 { url += (campaign == nil ? "?" : "&") + "gclid=Cj0KCQjw\(sess)" }
 
+        let visit = VendorVisit(spec: spec, sess: sess, url: url, referrer: referrer, ua: ua, locale: locale, writeKey: writeKey)
         var out = TemplateWriter()
         out.raw("{")
         switch shape {
+        case .posthog: return visit.posthog()
+        case .mixpanel: return visit.mixpanel()
+        case .snowplow: return visit.snowplow()
         case .native:
             out.raw(#""id":""#); let idOffset = out.placeholder(idPlaceholder); out.raw(#"","#)
             out.raw(#""type":"\#(spec.type)","name":"\#(spec.name)","session_id":"sess_\#(sess)","#)

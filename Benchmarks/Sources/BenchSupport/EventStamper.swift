@@ -43,13 +43,17 @@ public struct EventStamper {
             let base = buffer.baseAddress! + start
             Self.writeID(base + template.idOffset, stream: stream, counter: id)
             let ts = base + template.timestampOffset
-            for i in 0..<19 { ts[i] = prefix[i] }
-            ts[19] = 0x2E
-            ts[20] = UInt8(0x30 + millis / 100)
-            ts[21] = UInt8(0x30 + (millis / 10) % 10)
-            ts[22] = UInt8(0x30 + millis % 10)
-            ts[23] = 0x5A
-            Self.writeDecimal19(base + template.sentNsOffset, UInt64(nowNs))
+            if template.timestampIsEpochMillis {
+                Self.writeDecimal(ts, UInt64(nowNs / 1_000_000), width: 13)
+            } else {
+                for i in 0..<19 { ts[i] = prefix[i] }
+                ts[19] = 0x2E
+                ts[20] = UInt8(0x30 + millis / 100)
+                ts[21] = UInt8(0x30 + (millis / 10) % 10)
+                ts[22] = UInt8(0x30 + millis % 10)
+                ts[23] = 0x5A
+            }
+            if let sent = template.sentNsOffset { Self.writeDecimal19(base + sent, UInt64(nowNs)) }
         }
     }
 
@@ -68,9 +72,20 @@ public struct EventStamper {
         p[19] = 0x38
     }
 
-    static func writeDecimal19(_ p: UnsafeMutablePointer<UInt8>, _ value: UInt64) {
+    static func writeDecimal19(_ p: UnsafeMutablePointer<UInt8>, _ value: UInt64) { writeDecimal(p, value, width: 19) }
+
+    static func writeDecimal(_ p: UnsafeMutablePointer<UInt8>, _ value: UInt64, width: Int) {
         var v = value
-        for i in stride(from: 18, through: 0, by: -1) { p[i] = UInt8(0x30 + v % 10); v /= 10 }
+        for i in stride(from: width - 1, through: 0, by: -1) { p[i] = UInt8(0x30 + v % 10); v /= 10 }
+    }
+
+    /// Appends `nowNs` as ISO-8601 with milliseconds (a batch's `sent_at`).
+    public mutating func appendISO8601(_ nowNs: Int64, to out: inout [UInt8]) {
+        let second = nowNs / 1_000_000_000
+        if second != cachedSecond { refreshPrefix(second) }
+        let millis = Int((nowNs / 1_000_000) % 1000)
+        out.append(contentsOf: cachedPrefix)
+        out.append(contentsOf: [0x2E, UInt8(0x30 + millis / 100), UInt8(0x30 + (millis / 10) % 10), UInt8(0x30 + millis % 10), 0x5A])
     }
 
     mutating func refreshPrefix(_ second: Int64) {

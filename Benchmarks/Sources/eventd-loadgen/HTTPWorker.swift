@@ -1,8 +1,11 @@
 import BenchSupport
 
-/// Segment-style `POST /v1/batch` over one keep-alive HTTP/1.1 connection, one request in flight.
-/// Authorization is Segment's: Basic with the write key as the user name and no password (the
-/// key is also in the body, as analytics.js sends it). Events of a 2xx response count as confirmed.
+/// `POST`s of one client's shape (`plan.httpProtocol`: Segment's `/v1/batch` by default) over one
+/// keep-alive HTTP/1.1 connection, one request in flight. Where the client authenticates in the
+/// request head (Segment, `/import`'s API secret; Snowplow, whose operator gives the collector a key)
+/// it is Basic with the write key as the user name and no password; PostHog's and Mixpanel's
+/// `/track` clients carry it only in the body. Events of a 2xx response count as confirmed, less
+/// a `rejected` count when the answer has one.
 struct HTTPWorker {
     let plan: SendPlan
 
@@ -17,9 +20,10 @@ struct HTTPWorker {
             return socket
         }
         defer { socket?.close() }
-        let auth = "Basic " + base64(Array((plan.writeKey + ":").utf8))
-        let head = "POST \(plan.path) HTTP/1.1\r\nHost: \(plan.host):\(plan.port)\r\nContent-Type: application/json\r\n"
-            + "Authorization: \(auth)\r\nUser-Agent: eventd-loadgen/1.0\r\nContent-Length: "
+        let client = plan.httpProtocol
+        let auth = client.sendsBasicAuth ? "Authorization: Basic " + base64(Array((plan.writeKey + ":").utf8)) + "\r\n" : ""
+        let head = "POST \(plan.path) HTTP/1.1\r\nHost: \(plan.host):\(plan.port)\r\nContent-Type: \(client.contentType)\r\n"
+            + auth + "User-Agent: eventd-loadgen/1.0\r\nContent-Length: "
         var pacer = Pacer(plan: plan, started: started)
         var body: [UInt8] = []
         var request: [UInt8] = []
@@ -27,7 +31,7 @@ struct HTTPWorker {
         while let size = pacer.nextUnit() {
             guard let conn = connection() else { break }
             body.removeAll(keepingCapacity: true)
-            stamper.appendUnit(.segmentBody, count: size, nowNs: wallClockNs(), writeKey: plan.writeKey, to: &body)
+            stamper.appendUnit(client.unit, count: size, nowNs: wallClockNs(), writeKey: plan.writeKey, to: &body)
             request.removeAll(keepingCapacity: true)
             request.append(contentsOf: head.utf8)
             request.append(contentsOf: "\(body.count)\r\n\r\n".utf8)

@@ -5,7 +5,7 @@ import BenchSupport
 struct MixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "mix", abstract: "Describe the event mix (sizes, samples).")
 
-    @Option(help: "native | segment") var shape: String = "native"
+    @Option(help: "native | segment | posthog | mixpanel | snowplow") var shape: String = "native"
     @Option(help: "Seed of the event mix.") var seed: UInt64 = 42
     @Option(help: "Sample events to print.") var samples: Int = 3
 

@@ -20,8 +20,11 @@ struct SendCommand: ParsableCommand {
     @Option(help: "Parallel connections (one thread each).") var connections: Int = 1
     @Option(help: "tcp-ack: lines in flight per connection before waiting for acks.") var window: Int = 8
     @Option(help: "Seed of the event mix.") var seed: UInt64 = 42
-    @Option(help: "native | segment (default: native for tcp/udp, segment for http).") var shape: String?
-    @Option(help: "HTTP path.") var path: String = "/v1/batch"
+    @Option(help: "tcp/udp: native | segment (default native).") var shape: String?
+    @Option(help: ArgumentHelp("http: the client to imitate (route, body, event shape).",
+                               valueName: HTTPProtocol.allCases.map(\.rawValue).joined(separator: " | ")))
+    var `protocol`: HTTPProtocol = .segment
+    @Option(help: "HTTP path (default: the protocol's route).") var path: String?
     @Option(help: "HTTP write key (sent as Basic auth and in the body).") var writeKey: String = "sk_bench_0123456789abcdef"
     @Option(help: "Write the JSON summary here as well as to standard output.") var json: String?
     @Option(help: "Seconds to wait for outstanding acks/responses at the end.") var drainTimeout: Double = 30
@@ -33,15 +36,16 @@ struct SendCommand: ParsableCommand {
 
     func run() throws {
         guard let (host, port) = parseTarget(target) else { throw ValidationError("--target must be HOST:PORT") }
-        let shapeValue = EventMix.Shape(rawValue: shape ?? (transport == .http ? "segment" : "native")) ?? .native
-        let mix = EventMix(shape: shapeValue, seed: seed)
+        let shapeValue = transport == .http ? `protocol`.shape : EventMix.Shape(rawValue: shape ?? "native") ?? .native
+        let mix = EventMix(shape: shapeValue, seed: seed, writeKey: writeKey)
         let runID = UInt32(truncatingIfNeeded: wallClockNs() / 1_000_000) // distinct per run (ms clock)
         let perConnectionRate = rate / Double(connections)
         let perConnectionCount = count.map { ($0 + connections - 1) / connections }
         let plan = SendPlan(
             host: host, port: port, batch: batch, window: window, ratePerConnection: perConnectionRate,
             eventsPerConnection: perConnectionCount, durationNs: Int64(duration * 1e9),
-            drainTimeoutNs: Int64(drainTimeout * 1e9), path: path, writeKey: writeKey)
+            drainTimeoutNs: Int64(drainTimeout * 1e9), path: path ?? `protocol`.path, writeKey: writeKey,
+            httpProtocol: `protocol`)
 
         let started = monotonicNs()
         let startedWall = wallClockNs()
@@ -75,7 +79,8 @@ struct SendCommand: ParsableCommand {
         let elapsed = Double(monotonicNs() - started) / 1e9
         let total = results.all.reduce(WorkerStats()) { $0.merged($1) }
         let summary = Summary(
-            transport: transport.rawValue, shape: shapeValue.rawValue, target: target, batch: batch,
+            transport: transport.rawValue, shape: shapeValue.rawValue,
+            httpProtocol: transport == .http ? `protocol`.rawValue : nil, target: target, batch: batch,
             connections: connections, requestedRate: rate, startedAtNs: startedWall, elapsedSeconds: elapsed,
             meanEventBytes: mix.meanBytes, stats: total)
         let data = try summary.jsonData()

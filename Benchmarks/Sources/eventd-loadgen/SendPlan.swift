@@ -18,6 +18,8 @@ struct SendPlan: Sendable {
     var drainTimeoutNs: Int64
     var path: String
     var writeKey: String
+    /// HTTP: what the requests look like (route default, body, content type, authorization).
+    var httpProtocol: HTTPProtocol = .segment
     /// At a fixed rate, where in the unit interval this connection's schedule starts: connection i of n
     /// starts i/n of an interval late, so that independent senders do not fire in lockstep.
     var phaseOffsetNs: Int64 = 0

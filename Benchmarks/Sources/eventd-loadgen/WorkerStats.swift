@@ -49,6 +49,8 @@ struct WorkerStats: Sendable {
 struct Summary: Encodable {
     var transport: String
     var shape: String
+    /// HTTP only: `--protocol` (nil for tcp/udp).
+    var httpProtocol: String?
     var target: String
     var batch: Int
     var connections: Int
@@ -59,7 +61,7 @@ struct Summary: Encodable {
     var stats: WorkerStats
 
     enum CodingKeys: String, CodingKey {
-        case transport, shape, target, batch, connections, requestedRate = "requested_rate", startedAtNs = "started_at_ns"
+        case transport, shape, httpProtocol = "protocol", target, batch, connections, requestedRate = "requested_rate", startedAtNs = "started_at_ns"
         case elapsedSeconds = "elapsed_s", meanEventBytes = "mean_event_bytes", sentEvents = "sent_events"
         case sentUnits = "sent_units", sentBytes = "sent_bytes", confirmedEvents = "confirmed_events"
         case rejectedEvents = "rejected_events", unconfirmedEvents = "unconfirmed_events", sendErrors = "send_errors"
@@ -71,6 +73,7 @@ struct Summary: Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(transport, forKey: .transport)
         try c.encode(shape, forKey: .shape)
+        try c.encodeIfPresent(httpProtocol, forKey: .httpProtocol)
         try c.encode(target, forKey: .target)
         try c.encode(batch, forKey: .batch)
         try c.encode(connections, forKey: .connections)

@@ -3,7 +3,8 @@ import EventdPostgres
 
 /// `/console/refusals`: what was refused and why — counts by reason over time and the latest refused
 /// events from `analytics.rejected_events` (reason, detail, the refused bytes escaped and truncated),
-/// filtered by reason, source key and period. The SQL is fixed text; filter values travel as parameters.
+/// filtered by reason, source key and period. The SQL is fixed text (`RefusalQueries`); filter values
+/// travel as parameters.
 struct RefusalsPage: Sendable {
     let readPath: ConsoleReadPath
 
@@ -25,41 +26,15 @@ struct RefusalsPage: Sendable {
             period = query["since"].flatMap(Period.init(rawValue:)) ?? .day
         }
 
-        /// The WHERE clause over parameters $1 (interval), then $2… for the filters that are set.
-        var whereClause: (sql: String, parameters: [String?]) {
-            var sql = "received_at >= now() - $1::interval"
-            var parameters: [String?] = [period.interval]
-            if let reason {
-                parameters.append(reason)
-                sql += " AND reason = $\(parameters.count)"
-            }
-            if let sourceKey {
-                parameters.append(sourceKey)
-                sql += " AND source_key = $\(parameters.count)"
-            }
-            return (sql, parameters)
-        }
-
-        var countsSQL: (sql: String, parameters: [String?]) {
-            let (clause, parameters) = whereClause
-            return ("""
-                SELECT to_char(date_trunc('\(period.bucket)', received_at, 'UTC'), 'MM-DD HH24:MI') AS bucket, reason, count(*)::bigint AS n
-                FROM analytics.rejected_events WHERE \(clause) GROUP BY 1, 2 ORDER BY 1, 2
-                """, parameters)
-        }
-
-        var samplesSQL: (sql: String, parameters: [String?]) {
-            let (clause, parameters) = whereClause
-            return ("""
-                SELECT to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') AS at, transport::text, source_key, reason, detail,
-                       raw_size, encode(substring(raw FROM 1 FOR \(RefusalsPage.rawShown + 1)), 'hex') AS raw
-                FROM analytics.rejected_events WHERE \(clause) ORDER BY id DESC LIMIT \(RefusalsPage.samplesShown)
-                """, parameters)
+        /// The statements the page runs, in order: the counts, then the samples (`RefusalQueries`).
+        var statements: [(sql: String, parameters: [String?])] {
+            RefusalQueries.statements(interval: period.interval, reason: reason, sourceKey: sourceKey, bucket: period.bucket)
         }
     }
 
+    /// Rows of `RefusalQueries.samples` (its LIMIT).
     static let samplesShown = 50
-    /// Bytes of each refused payload shown; the rest is cut with `…`.
+    /// Bytes of each refused payload shown; the rest is cut with `…` (`RefusalQueries.samples` reads one more).
     static let rawShown = 400
 
     func render(_ filter: Filter) async -> ConsoleResponse {
@@ -67,8 +42,9 @@ struct RefusalsPage: Sendable {
         let rows: (counts: PostgresRows, samples: PostgresRows)
         do {
             rows = try await readPath.read { connection in
-                let counts = filter.countsSQL, samples = filter.samplesSQL
-                return (try connection.query(counts.sql, counts.parameters), try connection.query(samples.sql, samples.parameters))
+                let statements = filter.statements
+                return (try connection.query(statements[0].sql, statements[0].parameters),
+                        try connection.query(statements[1].sql, statements[1].parameters))
             }
         } catch {
             return .html(ConsolePage.refusals.render(body: form(filter) + "<p class=\"bad\">\(HTMLText.escape(error.description))</p>"))

@@ -60,10 +60,15 @@ public enum SpoolOperations {
     /// Replays every spooled record into PostgreSQL now, through the same COPY path as the daemon, and
     /// empties the spool. Refused while an eventd holds the spool (it replays by itself). `copyFormat`
     /// is `loader.copy_format` (spooled rows are COPY text either way; binary re-encodes them).
+    /// `progress` is called after every committed chunk.
     public static func replay(settings: SpoolSettings, batchRows: Int, copyFormat: CopyFormat = .binary,
-                              logger: Logger, connect: @escaping () throws -> PostgresConnection) throws -> SpoolReplayReport {
+                              logger: Logger, connect: @escaping () throws -> PostgresConnection,
+                              progress: (SpoolReplayProgress) -> Void = { _ in }) throws -> SpoolReplayReport {
         let spool = try Spool.open(settings: settings, logger: logger, metrics: nil)
         defer { spool.close() }
+        let clock = ContinuousClock()
+        let started = clock.now
+        var state = SpoolReplayProgress(recordsTotal: spool.pendingRecords, bytesTotal: spool.pendingBytes)
         let loader = CopyLoader(logger: logger, format: copyFormat, connect: connect)
         defer { loader.disconnect() }
         let pool = BatchPool(maxPooledBytes: 1 << 20)
@@ -76,6 +81,10 @@ public enum SpoolOperations {
             report.duplicates += loaded.duplicates
             report.refused += loaded.refused.count
             for batch in chunk.batches { pool.recycle(batch) }
+            state.report = report
+            state.bytes += chunk.bytes
+            state.elapsedSeconds = (clock.now - started).seconds
+            progress(state)
         }
         return report
     }

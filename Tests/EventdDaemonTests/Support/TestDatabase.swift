@@ -12,7 +12,8 @@ struct TestDatabase: Sendable {
     let url: String
     private let adminURL: String?
 
-    static func create(prefix: String = "eventd_daemon_test") throws -> TestDatabase {
+    /// `migrated: false` leaves it empty (for tests of the migration run itself).
+    static func create(prefix: String = "eventd_daemon_test", migrated: Bool = true) throws -> TestDatabase {
         let adminURL = ProcessInfo.processInfo.environment["EVENTD_TEST_DATABASE_URL"]
         let admin: PostgresConnection
         do {
@@ -28,6 +29,7 @@ struct TestDatabase: Sendable {
         try admin.execute("CREATE DATABASE \(name)")
         let base = adminURL ?? "postgresql:///postgres"
         let url = Self.replacingDatabase(in: base, with: name)
+        guard migrated else { return TestDatabase(name: name, url: url, adminURL: adminURL) }
         let connection = try PostgresConnection.connect(url: url)
         defer { connection.close() }
         _ = try MigrationRunner(connection: connection).apply(environment: nil) { _ in }
