@@ -100,14 +100,11 @@ public final class LoaderService: Service, @unchecked Sendable {
 
     /// Applies `[loader]` from a reloaded config: from the next batch on (batch size and delay) and the
     /// next failure on (retry backoff). The shutdown drain timeout stays as it was at start.
+    /// `loader` is what `ConfigReloader` applies: its restart-only keys (`connections`, `copy_format`)
+    /// already hold the running values (`applyingLiveSettings`, from the keys' `reload:` declarations).
     public func update(_ loader: LoaderConfig) {
         var settings = liveSettings.value
-        // Which keys a reload may change is the keys' declaration (`reload: .live`), read through
-        // `applyingLiveSettings`, not a second list here.
-        var running = EventdConfig(), reloaded = EventdConfig()
-        running.loader = settings.loader
-        reloaded.loader = loader
-        settings.loader = running.applyingLiveSettings(of: reloaded).loader
+        settings.loader = loader
         liveSettings.set(settings)
     }
 

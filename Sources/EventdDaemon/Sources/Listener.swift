@@ -34,9 +34,6 @@ final class Listener: Sendable {
     /// The address actually bound (useful with port 0 in tests); nil until listening.
     var localAddress: SocketAddress? { bound.value }
 
-    /// Connections open now.
-    var openConnections: Int { connections.count }
-
     /// Serves a stream socket: each accepted connection is admitted by `admission` (else closed at
     /// once, logged at a bounded pace) and given its handlers by `initialize`. At graceful shutdown
     /// the socket closes, every connection is asked to drain (`DrainAndClose`), and this returns
