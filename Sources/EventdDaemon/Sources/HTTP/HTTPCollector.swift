@@ -34,9 +34,7 @@ struct HTTPCollector: Sendable {
         self.settings = settings
         keys = WriteKeyStore(settings.writeKeys)
         cors = CORSPolicy(keys: keys)
-        let rate = settings.rateLimit
-        limiter = RateLimiter(limits: .init(perKeyPerSecond: rate.perKeyPerSecond, perKeyBurst: rate.perKeyBurst,
-                                            perIPPerSecond: rate.perIPPerSecond, perIPBurst: rate.perIPBurst))
+        limiter = RateLimiter(limits: .init(settings.rateLimit))
         resolver = ClientAddressResolver(trustedProxies: settings.trustedProxies)
         self.liveLimits = limits
         self.anonymizeIP = anonymizeIP

@@ -89,8 +89,7 @@ public final class HTTPSource: Service, Sendable {
 
     /// Applies `[sources.http.rate_limit]` from a reloaded config to every connection at once.
     public func updateRateLimits(_ rate: RateLimitConfig) {
-        collector.limiter.update(.init(perKeyPerSecond: rate.perKeyPerSecond, perKeyBurst: rate.perKeyBurst,
-                                       perIPPerSecond: rate.perIPPerSecond, perIPBurst: rate.perIPBurst))
+        collector.limiter.update(.init(rate))
     }
 
     public func run() async throws {

@@ -128,3 +128,11 @@ struct ClientBucketID: Hashable, Sendable {
         bits = address.isIPv4 ? address.lo : address.hi
     }
 }
+
+extension RateLimiter.Limits {
+    /// The limits `[sources.http.rate_limit]` sets, at start and on a reload alike.
+    init(_ config: RateLimitConfig) {
+        self.init(perKeyPerSecond: config.perKeyPerSecond, perKeyBurst: config.perKeyBurst,
+                  perIPPerSecond: config.perIPPerSecond, perIPBurst: config.perIPBurst)
+    }
+}
