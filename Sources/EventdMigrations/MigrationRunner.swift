@@ -70,19 +70,15 @@ public struct MigrationRunner {
             log("schema is up to date (\(entries.count) migrations applied)")
             return []
         }
+        // One path for both callers: without a progress display, each step becomes its log line.
+        func report(_ event: MigrationStep) {
+            if let step { step(event) } else { log(event.logLine) }
+        }
         var applied: [Migration] = []
         for (index, migration) in pending.enumerated() {
-            if let step {
-                step(.applying(migration, number: index + 1, of: pending.count))
-            } else {
-                log("applying \(migration.fileName)")
-            }
+            report(.applying(migration, number: index + 1, of: pending.count))
             let milliseconds = try applyOne(migration, environment: environment, ledger: ledger)
-            if let step {
-                step(.applied(migration, number: index + 1, of: pending.count, milliseconds: milliseconds))
-            } else {
-                log("applied \(migration.fileName) in \(milliseconds) ms")
-            }
+            report(.applied(migration, number: index + 1, of: pending.count, milliseconds: milliseconds))
             applied.append(migration)
         }
         return applied
