@@ -6,8 +6,9 @@
 //   EventdPostgres        our one small libpq layer (connect, query, COPY, errors with SQLSTATE)
 //   EventdMigrations      the schema: ordered SQL migrations embedded in the binary, and their runner
 //   EventdTOML            eventd's TOML 1.0 reader (values with line:column), for the config; no dependencies
+//   EventdConfig          the config: each key declared once, loading (TOML + EVENTD_*), validation, generated files
 //   EventdCore            pure, I/O-free ingest logic: framing, JSON scan/validate, enrich, COPY rows, ring
-//   EventdDaemon          the services: network sources, loader, rollups, admin, config, lifecycle
+//   EventdDaemon          the services: network sources, loader, rollups, admin, lifecycle
 //   eventd                the thin command-line front end
 import PackageDescription
 
@@ -20,8 +21,9 @@ let package = Package(
         // the fuzz package in Tests/Fuzz (FuzzDecode, FuzzFraming).
         .library(name: "EventdCore", targets: ["EventdCore"]),
         // For the fuzz package in Tests/Fuzz, which depends on these rather than compiling symlinked copies:
-        // the TOML reader (FuzzTOML, FuzzConfig) and zlib (FuzzHTTPBody's inflater).
+        // the TOML reader (FuzzTOML), the config loader (FuzzConfig) and zlib (FuzzHTTPBody's inflater).
         .library(name: "EventdTOML", targets: ["EventdTOML"]),
+        .library(name: "EventdConfig", targets: ["EventdConfig"]),
         .library(name: "CZlib", targets: ["CZlib"]),
     ],
     dependencies: [
@@ -71,6 +73,11 @@ let package = Package(
             ]
         ),
         .target(name: "EventdTOML"),
+        // Foundation and the TOML reader only, so that the fuzz package can build it without NIO.
+        .target(
+            name: "EventdConfig",
+            dependencies: ["EventdTOML"]
+        ),
         .target(
             name: "EventdCore",
             dependencies: [
@@ -81,6 +88,7 @@ let package = Package(
             name: "EventdDaemon",
             dependencies: [
                 "EventdCore",
+                "EventdConfig",
                 "EventdTOML",
                 "EventdPostgres",
                 "EventdMigrations",
@@ -124,6 +132,7 @@ let package = Package(
             name: "EventdDaemonTests",
             dependencies: [
                 "EventdDaemon",
+                "EventdConfig",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

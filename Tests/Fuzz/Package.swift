@@ -1,10 +1,10 @@
 // swift-tools-version: 6.1
 // eventd's libFuzzer targets — a package of its own so that the main package's build and tests never see
 // fuzzer or sanitizer flags. It compiles the *real* sources under test: the main package's products
-// EventdCore (JSON scanner/validator, framing, COPY rows text and binary), EventdTOML (the TOML reader) and CZlib as
-// dependencies, and what is not a target of its own yet through symlinks into ../../Sources:
+// EventdCore (JSON scanner/validator, framing, COPY rows text and binary), EventdTOML (the TOML reader),
+// EventdConfig (the config loader) and CZlib as dependencies, and what is not a target of its own yet through
+// symlinks into ../../Sources:
 //
-//   EventdConfig     → Sources/EventdDaemon/Config (the config loader: Foundation + EventdTOML only)
 //   FuzzHTTPBody     → the four HTTP body decoders of Sources/EventdDaemon/Sources/HTTP and Protocols/Segment (internal types,
 //                      so the fuzz entry point is compiled into the same module)
 //   FuzzVendorBody   → PostHog's, Mixpanel's and Snowplow's body decoding and event mapping (Sources/EventdDaemon/Protocols),
@@ -24,10 +24,6 @@ let package = Package(
         .package(name: "eventd", path: "../.."),
     ],
     targets: [
-        .target(
-            name: "EventdConfig",
-            dependencies: [.product(name: "EventdTOML", package: "eventd")]
-        ),
         .target(name: "FuzzSupport"),
         .executableTarget(
             name: "FuzzDecode",
@@ -53,7 +49,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzConfig",
-            dependencies: ["EventdConfig"]
+            dependencies: [.product(name: "EventdConfig", package: "eventd")]
         ),
         .executableTarget(
             name: "FuzzTOML",
