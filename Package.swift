@@ -8,6 +8,8 @@
 //   EventdTOML            eventd's TOML 1.0 reader (values with line:column), for the config; no dependencies
 //   EventdConfig          the config: each key declared once, loading (TOML + EVENTD_*), validation, generated files
 //   EventdCore            pure, I/O-free ingest logic: framing, JSON scan/validate, enrich, COPY rows, ring
+//   EventdHTTPBody        a request body's encodings undone: gzip/deflate under a cap, form text, base64, the writeKey scan
+//   EventdProtocols       vendor bodies (PostHog, Mixpanel, Snowplow) read and mapped to eventd's event shape; requests, replies
 //   EventdDaemon          the services: network sources, loader, rollups, admin, lifecycle
 //   eventd                the thin command-line front end
 import PackageDescription
@@ -21,9 +23,12 @@ let package = Package(
         // the fuzz package in Tests/Fuzz (FuzzDecode, FuzzFraming).
         .library(name: "EventdCore", targets: ["EventdCore"]),
         // For the fuzz package in Tests/Fuzz, which depends on these rather than compiling symlinked copies:
-        // the TOML reader (FuzzTOML), the config loader (FuzzConfig) and zlib (FuzzHTTPBody's inflater).
+        // the TOML reader (FuzzTOML), the config loader (FuzzConfig), the body decoders (FuzzHTTPBody) and the vendor
+        // bodies (FuzzVendorBody).
         .library(name: "EventdTOML", targets: ["EventdTOML"]),
         .library(name: "EventdConfig", targets: ["EventdConfig"]),
+        .library(name: "EventdHTTPBody", targets: ["EventdHTTPBody"]),
+        .library(name: "EventdProtocols", targets: ["EventdProtocols"]),
         .library(name: "CZlib", targets: ["CZlib"]),
     ],
     dependencies: [
@@ -84,11 +89,32 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
+        // What the HTTP source and the vendor adapters use to read a body, as targets of their own so that the fuzz
+        // package (FuzzHTTPBody, FuzzVendorBody) depends on them: undoing transfer encodings (gzip/deflate under a cap,
+        // form text, base64, the writeKey scan), then the vendor bodies and their rewrite into eventd's event shape.
+        .target(
+            name: "EventdHTTPBody",
+            dependencies: [
+                "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "EventdProtocols",
+            dependencies: [
+                "EventdCore",
+                "EventdHTTPBody",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "EventdDaemon",
             dependencies: [
                 "EventdCore",
                 "EventdConfig",
+                "EventdHTTPBody",
+                "EventdProtocols",
                 "EventdTOML",
                 "EventdPostgres",
                 "EventdMigrations",
