@@ -1,9 +1,9 @@
 /// Lenient base64 for the places browsers put it: pixel `data=` parameters and HTTP Basic
 /// credentials. Accepts the standard and the URL-safe alphabet, with or without `=` padding, and
 /// treats a space as `+` (a `+` in a query string that nobody percent-encoded arrives as a space).
-enum Base64Decoding {
+public enum Base64Decoding {
     /// The decoded bytes, or nil when `text` is not base64.
-    static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+    public static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(text.count * 3 / 4)
         var accumulator: UInt32 = 0

@@ -9,8 +9,8 @@ import NIOCore
 /// cap, and it stops at the first byte past the cap — zlib's work is proportional to the output
 /// it produced, so it is bounded by the cap as well. The compressed input is capped by the same
 /// limit before it gets here.
-final class BodyInflater {
-    enum Encoding: Sendable, Equatable {
+public final class BodyInflater {
+    public enum Encoding: Sendable, Equatable {
         /// RFC 1952 gzip.
         case gzip
         /// HTTP's `deflate`: zlib-wrapped (RFC 1950); a raw RFC 1951 stream, which some old clients
@@ -18,7 +18,7 @@ final class BodyInflater {
         case deflate
     }
 
-    enum Status: Equatable {
+    public enum Status: Equatable {
         /// Consumed the input; more may come.
         case needsMore
         /// The compressed stream ended (anything after it is ignored).
@@ -44,9 +44,9 @@ final class BodyInflater {
     private var inputSeen = 0
     /// Input bytes of the last `inflate` call left unread when the stream ended (`.finished`): the
     /// start of whatever follows it, e.g. the next member of a concatenated gzip file.
-    private(set) var unconsumedInput = 0
+    public private(set) var unconsumedInput = 0
 
-    init(encoding: Encoding) {
+    public init(encoding: Encoding) {
         self.encoding = encoding
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
@@ -61,7 +61,7 @@ final class BodyInflater {
 
     /// Starts a new stream of the same encoding after `.finished` (the next member of a gzip file
     /// made by `cat a.gz b.gz`); the output cap counts afresh.
-    func restart() {
+    public func restart() {
         guard initialised else { return }
         inflateReset(stream)
         produced = 0
@@ -73,7 +73,7 @@ final class BodyInflater {
     }
 
     /// Inflates `input`, appending the output to `output` while it stays within `limit` bytes in total.
-    func inflate(_ input: UnsafeRawBufferPointer, into output: inout ByteBuffer, limit: Int) -> Status {
+    public func inflate(_ input: UnsafeRawBufferPointer, into output: inout ByteBuffer, limit: Int) -> Status {
         guard initialised else { return .malformed }
         // Whether every earlier byte is in `firstInput`, and how many of this call's bytes join them.
         let canReplay = encoding == .deflate && !triedRaw && inputSeen == firstInput.count

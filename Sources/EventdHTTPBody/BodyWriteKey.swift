@@ -2,8 +2,8 @@
 /// are compared at depth 1 only and every value is stepped over by structure (brackets and
 /// strings). Bounded by the body size, which is capped before this runs. The full, strict parse
 /// happens later in the decoder; a body this scan cannot read simply has no key here.
-enum BodyWriteKey {
-    static func find(in body: UnsafeRawBufferPointer) -> [UInt8]? {
+public enum BodyWriteKey {
+    public static func find(in body: UnsafeRawBufferPointer) -> [UInt8]? {
         var index = 0
         let count = body.count
         func skipWhitespace() {

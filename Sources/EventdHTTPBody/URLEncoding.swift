@@ -1,8 +1,8 @@
 /// `application/x-www-form-urlencoded` and query-string decoding (WHATWG URL "urlencoded parser"):
 /// `name=value` pairs split on `&`, `+` means space, `%XX` is a byte.
-enum URLEncoding {
+public enum URLEncoding {
     /// The value of the first pair named `name` in `text`, decoded; nil when absent.
-    static func value(named name: String, in text: some Collection<UInt8>) -> [UInt8]? {
+    public static func value(named name: String, in text: some Collection<UInt8>) -> [UInt8]? {
         let nameBytes = Array(name.utf8)
         var pairStart = text.startIndex
         while pairStart < text.endIndex {
@@ -18,7 +18,7 @@ enum URLEncoding {
     }
 
     /// Every `name=value` pair of `text`, decoded, in order (as text; invalid UTF-8 becomes U+FFFD).
-    static func pairs(in text: some Collection<UInt8>) -> [(String, String)] {
+    public static func pairs(in text: some Collection<UInt8>) -> [(String, String)] {
         var out: [(String, String)] = []
         for pair in text.split(separator: UInt8(ascii: "&")) {
             let equals = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
@@ -30,7 +30,7 @@ enum URLEncoding {
     }
 
     /// Percent-decodes `bytes`, turning `+` into a space. Malformed escapes are kept as written.
-    static func decode(_ bytes: some Collection<UInt8>) -> [UInt8] {
+    public static func decode(_ bytes: some Collection<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = bytes.startIndex

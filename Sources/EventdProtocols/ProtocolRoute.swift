@@ -1,9 +1,9 @@
 import NIOHTTP1
 
 /// A path one protocol serves, with the methods it accepts there (`OPTIONS` is always answered).
-struct ProtocolRoute: Sendable, Equatable {
+public struct ProtocolRoute: Sendable, Equatable {
     /// How the sender is answered.
-    enum Delivery: Sendable, Equatable {
+    public enum Delivery: Sendable, Equatable {
         /// Only once the events are committed in PostgreSQL (or durable in the spool).
         case durable
         /// `navigator.sendBeacon` and fire-and-forget calls: as soon as the ring holds the events.
@@ -13,13 +13,13 @@ struct ProtocolRoute: Sendable, Equatable {
     }
 
     /// The path, e.g. `/batch/` (a trailing `/` means both spellings are served).
-    var path: String
-    var methods: [HTTPMethod]
-    var delivery: Delivery
+    public var path: String
+    public var methods: [HTTPMethod]
+    public var delivery: Delivery
     /// The adapter's own name for what the path means (`track`, `engage`, `pixel:page` …).
-    var tag: String
+    public var tag: String
 
-    init(_ path: String, _ methods: [HTTPMethod] = [.POST], delivery: Delivery = .durable, tag: String = "") {
+    public init(_ path: String, _ methods: [HTTPMethod] = [.POST], delivery: Delivery = .durable, tag: String = "") {
         self.path = path
         self.methods = methods
         self.delivery = delivery
@@ -27,9 +27,9 @@ struct ProtocolRoute: Sendable, Equatable {
     }
 
     /// The path without a trailing slash (the registry's key).
-    var key: String { Self.key(Substring(path)) }
+    public var key: String { Self.key(Substring(path)) }
 
-    static func key(_ path: Substring) -> String {
+    public static func key(_ path: Substring) -> String {
         path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : String(path)
     }
 }

@@ -1,7 +1,7 @@
 /// How one Mixpanel event (or `/engage` profile update) becomes one `analytics.events` row.
 /// `table` documents `map` and `mapProfileUpdate` (docs/protocols/mixpanel.md is rendered from it).
-enum MixpanelEventMapping {
-    static let table: [ColumnMapping] = [
+public enum MixpanelEventMapping {
+    public static let table: [ColumnMapping] = [
         ColumnMapping("type", "`/track`, `/import`: track (`$mp_web_page_view` → page, `$identify` → identify, `$create_alias` → alias); `/engage`: identify; `/groups`: group"),
         ColumnMapping("name", "`event`; `/engage`: identify; `/groups`: group"),
         ColumnMapping("message_id, event_id", "`properties.$insert_id` (hashed to a stable UUID, so a resent event is stored once); none ⇒ a fresh UUIDv7"),
@@ -16,7 +16,7 @@ enum MixpanelEventMapping {
     ]
 
     /// An event of `/track` or `/import`, and its `$insert_id`.
-    static func map(_ record: JSONValue) -> (JSONValue, String?) {
+    public static func map(_ record: JSONValue) -> (JSONValue, String?) {
         guard record.isObject else { return (record, nil) }
         let props = record["properties"] ?? .object([])
         let name = record["event"]?.string
@@ -55,7 +55,7 @@ enum MixpanelEventMapping {
     }
 
     /// An `/engage` profile update (`{"$token", "$distinct_id", "$time", "$set": {…}}`) as an identify event.
-    static func mapProfileUpdate(_ record: JSONValue) -> (JSONValue, String?) {
+    public static func mapProfileUpdate(_ record: JSONValue) -> (JSONValue, String?) {
         guard record.isObject else { return (record, nil) }
         var out = EventdEvent(type: "identify")
         out.userId = record["$distinct_id"]?.idText
@@ -67,7 +67,7 @@ enum MixpanelEventMapping {
 
     /// A `/groups` group profile update (`{"$token", "$group_key", "$group_id", "$set": {…}}`) as a
     /// group event. It names no user, so the group itself (`key:id`) is the row's anonymous id.
-    static func mapGroupUpdate(_ record: JSONValue) -> (JSONValue, String?) {
+    public static func mapGroupUpdate(_ record: JSONValue) -> (JSONValue, String?) {
         guard record.isObject else { return (record, nil) }
         var out = EventdEvent(type: "group")
         let key = record["$group_key"]?.idText

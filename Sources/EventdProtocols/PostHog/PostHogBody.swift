@@ -1,10 +1,12 @@
+import EventdHTTPBody
+
 /// Unwrapping a PostHog capture body down to its JSON, the way PostHog's capture server does:
 /// `data=` (form field, or the query of a GET) or the body itself; then the named `compression`
 /// (`gzip-js`/`gzip`, `lz64`/`lz-string`, `base64`), else gzip by its magic bytes, else base64 when
 /// it does not start like JSON. `Content-Encoding: gzip` was already undone by the HTTP layer.
-enum PostHogBody {
+public enum PostHogBody {
     /// The body's JSON as bytes (what the sender's events are kept as when refused) and as a tree.
-    static func read(_ request: ProtocolRequest) -> Result<(bytes: [UInt8], tree: JSONValue), RequestRefusal> {
+    public static func read(_ request: ProtocolRequest) -> Result<(bytes: [UInt8], tree: JSONValue), RequestRefusal> {
         func bad(_ detail: String) -> Result<(bytes: [UInt8], tree: JSONValue), RequestRefusal> {
             .failure(RequestRefusal(.badRequest, .malformedRequest, detail))
         }
@@ -50,7 +52,7 @@ enum PostHogBody {
     }
 
     /// The events of a body: a bare array, a `{"batch":[…]}` envelope, or one event.
-    static func events(_ tree: JSONValue) -> [JSONValue] {
+    public static func events(_ tree: JSONValue) -> [JSONValue] {
         if let array = tree.array { return array }
         if let batch = tree["batch"]?.array { return batch }
         return [tree]
@@ -58,7 +60,7 @@ enum PostHogBody {
 
     /// The project token: the envelope's `api_key` / `token`, else the first event's `api_key`,
     /// `token`, `$token` or `properties.token`.
-    static func token(_ tree: JSONValue, events: [JSONValue]) -> String? {
+    public static func token(_ tree: JSONValue, events: [JSONValue]) -> String? {
         func named(_ v: JSONValue) -> String? {
             v["api_key"]?.string ?? v["token"]?.string ?? v["$token"]?.string ?? v["properties"]?["token"]?.string
         }
@@ -69,7 +71,7 @@ enum PostHogBody {
 
     /// Whether a body is PostHog's rather than another vendor's on a shared path (`/track`):
     /// PostHog names the token or the distinct id at the top level of the envelope or the event.
-    static func looksLikePostHog(_ tree: JSONValue) -> Bool {
+    public static func looksLikePostHog(_ tree: JSONValue) -> Bool {
         func marked(_ v: JSONValue) -> Bool {
             v["api_key"] != nil || v["token"] != nil || v["distinct_id"] != nil || v["batch"] != nil || v["$token"] != nil
         }

@@ -2,8 +2,8 @@ import EventdCore
 
 /// How one PostHog event becomes one `analytics.events` row. `table` is the documentation of `map`
 /// (docs/protocols/posthog.md is rendered from it); keep the two together.
-enum PostHogEventMapping {
-    static let table: [ColumnMapping] = [
+public enum PostHogEventMapping {
+    public static let table: [ColumnMapping] = [
         ColumnMapping("type", "`$identify` → identify, `$create_alias` → alias, `$groupidentify` → group, `$pageview` → page, `$screen` → screen; any other event → track"),
         ColumnMapping("name", "`event` (so `$pageview`, `$autocapture` … as sent); identify, alias and group rows are named by their type"),
         ColumnMapping("message_id, event_id", "`uuid` — a UUID is the event id itself, so a resent event is stored once"),
@@ -23,7 +23,7 @@ enum PostHogEventMapping {
 
     /// The eventd-shaped event for one PostHog event, and its uuid (for per-event receipts).
     /// Anything that is not an object is passed on unchanged for the decoder to refuse.
-    static func map(_ event: JSONValue, batchSentAt: String?, receivedAt: Int64, sdkInfo: String? = nil) -> (JSONValue, String?) {
+    public static func map(_ event: JSONValue, batchSentAt: String?, receivedAt: Int64, sdkInfo: String? = nil) -> (JSONValue, String?) {
         guard event.isObject else { return (event, nil) }
         let props = event["properties"] ?? .object([])
         let name = event["event"]?.string

@@ -1,7 +1,9 @@
+import EventdHTTPBody
+
 /// How one Snowplow tracker payload (a string map) becomes one `analytics.events` row.
 /// `table` documents `map` (docs/protocols/snowplow.md is rendered from it).
-enum SnowplowEventMapping {
-    static let table: [ColumnMapping] = [
+public enum SnowplowEventMapping {
+    public static let table: [ColumnMapping] = [
         ColumnMapping("type, name", "`e`: `pv` → page (name: `page`, the title; else \"page\"); `se` → track named by `se_ac`; `ue` → track named by the self-describing event's schema name (`iglu:com.acme/button_click/jsonschema/1-0-0` → `button_click`); `pp` → track `page_ping`; `tr` → track `transaction`; `ti` → track `transaction_item`; any other → track named by `e`"),
         ColumnMapping("message_id, event_id", "`eid` (a UUID: the event id itself)"),
         ColumnMapping("user_id", "`uid`"),
@@ -16,7 +18,7 @@ enum SnowplowEventMapping {
         ColumnMapping("source_key", "the name of the write key in the request head (`X-Write-Key`, `Authorization`, `?writeKey=`), else of `aid` when it is a configured key"),
     ]
 
-    static func map(_ payload: JSONValue) -> (JSONValue, String?) {
+    public static func map(_ payload: JSONValue) -> (JSONValue, String?) {
         guard payload.isObject else { return (payload, nil) }
         func field(_ key: String) -> String? {
             guard let v = payload[key]?.string, !v.isEmpty else { return nil }

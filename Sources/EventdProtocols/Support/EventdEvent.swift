@@ -3,33 +3,33 @@ import EventdCore
 /// One event in eventd's own shape (`EventMapping`: the native/Segment fields), built by adapters
 /// that rewrite a vendor's events; `json` is what the decoder then validates and stores. Only the
 /// fields set are written, so the decoder's rules (required name, identity, timestamp window) decide.
-struct EventdEvent {
-    var type: String
-    var name: String?
+public struct EventdEvent {
+    public var type: String
+    public var name: String?
     /// `messageId`: the sender's id; a UUID is the event id as is, anything else is hashed to one.
-    var messageId: String?
-    var userId: String?
-    var anonymousId: String?
-    var sessionId: String?
+    public var messageId: String?
+    public var userId: String?
+    public var anonymousId: String?
+    public var sessionId: String?
     /// ISO-8601 `timestamp` (when the event happened by the sender's clock).
-    var timestamp: String?
+    public var timestamp: String?
     /// ISO-8601 `sentAt` (the sender's clock at sending: skew correction).
-    var sentAt: String?
-    var properties: JSONValue?
-    var groupId: String?
-    var previousId: String?
+    public var sentAt: String?
+    public var properties: JSONValue?
+    public var groupId: String?
+    public var previousId: String?
     /// `context` members: `page` {url, path, referrer}, `userAgent`, `campaign`, `library`, `location` …
-    var context: [(String, JSONValue)] = []
+    public var context: [(String, JSONValue)] = []
     /// A value that is not an id (e.g. an object where an id belongs), kept so the decoder refuses it.
-    var invalid: [(String, JSONValue)] = []
+    public var invalid: [(String, JSONValue)] = []
 
-    init(type: String, name: String? = nil) {
+    public init(type: String, name: String? = nil) {
         self.type = type
         self.name = name
     }
 
     /// Sets a `context.page` member when the value is a non-empty string.
-    mutating func page(_ key: String, _ value: JSONValue?) {
+    public mutating func page(_ key: String, _ value: JSONValue?) {
         guard let text = value?.string, !text.isEmpty else { return }
         var page = context.first { $0.0 == "page" }?.1 ?? .object([])
         page = page.setting(key, .string(text))
@@ -38,14 +38,14 @@ struct EventdEvent {
     }
 
     /// Sets `context.library` {name, version} when the name is known.
-    mutating func library(_ name: String?, _ version: String?) {
+    public mutating func library(_ name: String?, _ version: String?) {
         guard let name else { return }
         var library: [(String, JSONValue)] = [("name", .string(name))]
         if let version { library.append(("version", .string(version))) }
         context.append(("library", .object(library)))
     }
 
-    var json: JSONValue {
+    public var json: JSONValue {
         var m: [(String, JSONValue)] = [("type", .string(type))]
         func put(_ key: String, _ value: String?) { if let value { m.append((key, .string(value))) } }
         put(type == "track" ? "event" : "name", name)
@@ -64,14 +64,14 @@ struct EventdEvent {
     }
 
     /// An ISO-8601 instant the decoder reads, from µs since the epoch.
-    static func iso(micros: Int64) -> String? {
+    public static func iso(micros: Int64) -> String? {
         guard micros >= Timestamp.minMicros, micros <= Timestamp.maxMicros else { return nil }
         return Timestamp.formatted(micros)
     }
 
     /// An epoch time in seconds or milliseconds (told apart by size, as Mixpanel does: below
     /// 10^11 it is seconds, i.e. before 5138 AD) as ISO-8601.
-    static func iso(epoch: Double) -> String? {
+    public static func iso(epoch: Double) -> String? {
         guard epoch.isFinite else { return nil }
         let micros = epoch < 1e11 ? epoch * 1e6 : epoch * 1e3
         guard micros > -1e17, micros < 1e17 else { return nil }
@@ -79,17 +79,17 @@ struct EventdEvent {
     }
 
     /// The decoder's text for a list of events: a JSON array.
-    static func batchText(_ events: [JSONValue]) -> [UInt8] { JSONValue.array(events).bytes }
+    public static func batchText(_ events: [JSONValue]) -> [UInt8] { JSONValue.array(events).bytes }
 }
 
 /// One row of an adapter's mapping table: which `analytics.events` column a vendor field lands in.
 /// The docs' per-protocol tables are rendered from these (`ProtocolDocs`), and a test keeps the
 /// committed pages equal to the rendering.
-struct ColumnMapping: Sendable {
-    var column: String
-    var source: String
+public struct ColumnMapping: Sendable {
+    public var column: String
+    public var source: String
 
-    init(_ column: String, _ source: String) {
+    public init(_ column: String, _ source: String) {
         self.column = column
         self.source = source
     }

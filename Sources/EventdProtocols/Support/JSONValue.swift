@@ -4,7 +4,7 @@
 /// Not on the Segment/native hot path (that is `EventDecoder`'s DOM-free scan). Numbers keep their
 /// exact text, so a property such as `12.50` or an 873-digit integer is stored as sent (jsonb keeps
 /// numeric precision; a round trip through `Double` would not). Objects keep member order.
-indirect enum JSONValue: Sendable, Equatable {
+public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number as written (already validated as a JSON number).
@@ -13,7 +13,7 @@ indirect enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    static func == (a: JSONValue, b: JSONValue) -> Bool {
+    public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): true
         case (.bool(let x), .bool(let y)): x == y
@@ -26,19 +26,19 @@ indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// The member `key` of an object (the last one, as jsonb keeps), or nil.
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.last { $0.0 == key }?.1
     }
 
-    var string: String? { if case .string(let s) = self { s } else { nil } }
-    var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
-    var members: [(String, JSONValue)]? { if case .object(let m) = self { m } else { nil } }
-    var isObject: Bool { if case .object = self { true } else { false } }
-    var isNull: Bool { if case .null = self { true } else { false } }
+    public var string: String? { if case .string(let s) = self { s } else { nil } }
+    public var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    public var members: [(String, JSONValue)]? { if case .object(let m) = self { m } else { nil } }
+    public var isObject: Bool { if case .object = self { true } else { false } }
+    public var isNull: Bool { if case .null = self { true } else { false } }
 
     /// A string, or a number's text: the forms ids arrive in.
-    var idText: String? {
+    public var idText: String? {
         switch self {
         case .string(let s): s.isEmpty ? nil : s
         case .number(let n): n
@@ -47,7 +47,7 @@ indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// A number (or a numeric string) as a Double, for epoch times.
-    var doubleValue: Double? {
+    public var doubleValue: Double? {
         switch self {
         case .number(let n): Double(n)
         case .string(let s): Double(s)
@@ -62,7 +62,7 @@ indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// The object with `key` set to `value` (replacing an earlier member of that name).
-    func setting(_ key: String, _ value: JSONValue?) -> JSONValue {
+    public func setting(_ key: String, _ value: JSONValue?) -> JSONValue {
         guard let value else { return self }
         var members = self.members ?? []
         members.removeAll { $0.0 == key }
@@ -74,7 +74,7 @@ indirect enum JSONValue: Sendable, Equatable {
 extension JSONValue {
     /// Parses one JSON text (surrounding whitespace allowed); nil when it is not valid JSON or
     /// nests deeper than `maxDepth`.
-    static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = 64) -> JSONValue? {
+    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = 64) -> JSONValue? {
         let array = Array(bytes)
         return array.withUnsafeBufferPointer { buffer -> JSONValue? in
             var reader = JSONTreeReader(bytes: buffer, maxDepth: maxDepth)
@@ -88,13 +88,13 @@ extension JSONValue {
     }
 
     /// The compact JSON text.
-    var bytes: [UInt8] {
+    public var bytes: [UInt8] {
         var out: [UInt8] = []
         write(into: &out)
         return out
     }
 
-    func write(into out: inout [UInt8]) {
+    public func write(into out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)

@@ -1,13 +1,15 @@
 /// A minimal JSON writer for the few replies eventd renders (acks, HTTP responses): strings are
 /// escaped per RFC 8259, everything else is written as given.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+public struct JSONWriter {
+    public private(set) var bytes: [UInt8] = []
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    public init() {}
 
-    mutating func number(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
+    public mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
-    mutating func string(_ value: String) { Self.appendString(value, to: &bytes) }
+    public mutating func number(_ value: Int) { bytes.append(contentsOf: String(value).utf8) }
+
+    public mutating func string(_ value: String) { Self.appendString(value, to: &bytes) }
 
     /// `value` as a JSON string literal, appended to `bytes`.
     static func appendString(_ value: String, to bytes: inout [UInt8]) {

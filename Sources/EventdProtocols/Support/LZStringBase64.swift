@@ -6,8 +6,8 @@
 /// a range of the output produced so far (an entry is always the previous output segment plus the
 /// next character, which is contiguous in the output), so memory is the output plus 8 bytes per
 /// entry, and decoding stops at the first code unit past `limit`.
-enum LZStringBase64 {
-    enum Failure: Error, Equatable {
+public enum LZStringBase64 {
+    public enum Failure: Error, Equatable {
         /// Not lz-string data (bad alphabet, or a code that names no dictionary entry).
         case malformed
         /// The output would pass the limit.
@@ -15,7 +15,7 @@ enum LZStringBase64 {
     }
 
     /// The decompressed text as UTF-8 bytes.
-    static func decompress(_ input: [UInt8], limit: Int) -> Result<[UInt8], Failure> {
+    public static func decompress(_ input: [UInt8], limit: Int) -> Result<[UInt8], Failure> {
         var values: [UInt8] = []
         values.reserveCapacity(input.count)
         for byte in input {

@@ -1,10 +1,11 @@
+import EventdHTTPBody
 import NIOCore
 
 /// Undoing the encodings vendors' browser SDKs wrap a body in (posthog-js, mixpanel-js …) when
 /// `Content-Encoding` cannot say it: base64, gzip named by a query parameter or recognised by its
 /// magic bytes, lz-string. Every step is capped at the request's body limit.
-enum PayloadEncoding {
-    enum Failure: Error, Equatable {
+public enum PayloadEncoding {
+    public enum Failure: Error, Equatable {
         case malformed(String)
         case tooLarge
     }
@@ -29,14 +30,14 @@ enum PayloadEncoding {
     }
 
     /// Whether the first non-blank byte opens a JSON object or array.
-    static func startsLikeJSON(_ bytes: some Collection<UInt8>) -> Bool {
+    public static func startsLikeJSON(_ bytes: some Collection<UInt8>) -> Bool {
         guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return false }
         return first == 0x7B || first == 0x5B
     }
 
     /// JSON as sent, or gzip, or base64 of either: what a `data=` field or a body may hold when no
     /// compression is named.
-    static func sniff(_ bytes: [UInt8], limit: Int) -> Result<[UInt8], Failure> {
+    public static func sniff(_ bytes: [UInt8], limit: Int) -> Result<[UInt8], Failure> {
         if startsLikeJSON(bytes) { return .success(bytes) }
         if isGzip(bytes) { return gunzip(bytes, limit: limit) }
         guard let decoded = Base64Decoding.decode(bytes), !decoded.isEmpty else {
