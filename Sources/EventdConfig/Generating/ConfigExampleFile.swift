@@ -42,7 +42,7 @@ public enum ConfigExampleFile {
         Every key eventd understands appears below, either set or commented out, with its built-in
         default. A commented-out key (`# key = value`) shows the default; uncomment it to change it.
         This file turns on the three sources on loopback; with no file at all, every source is off.
-        It is generated from the key declarations (Sources/EventdDaemon/Config/Sections/*+Keys.swift):
+        It is generated from the key declarations (Sources/EventdConfig/Sections/*+Keys.swift):
         `eventd config example > Config/eventd.toml`.
 
         Where values come from, each overriding the one before:

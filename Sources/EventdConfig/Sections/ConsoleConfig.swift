@@ -1,17 +1,17 @@
 /// `[console]`: the read-only web console, served on the admin listener under `/console`. It shows stored
 /// data (refused bytes included), so it is off until it has credentials: a bearer token, a Basic user and
 /// password, or both.
+///
+/// Each property is the key named in its comment (its default is the initial value); what the key means, its
+/// checks and whether a reload applies it are declared once, in `ConsoleConfig+Keys.swift`.
 public struct ConsoleConfig: Sendable, Equatable {
-    /// Bearer token that opens the console (`token`, default unset), at least 24 characters. Send it as
-    /// `Authorization: Bearer <token>`. Keep it out of the file: `EVENTD_CONSOLE_TOKEN`.
+    /// `token`
     public var token: String? = nil
-    /// Basic-auth user name (`user`, default unset); set together with `password`. For browsers.
+    /// `user`
     public var user: String? = nil
-    /// Basic-auth password (`password`, default unset), at least 12 characters. Keep it out of the file:
-    /// `EVENTD_CONSOLE_PASSWORD`.
+    /// `password`
     public var password: String? = nil
-    /// Longest time one of the console's queries may run (`statement_timeout`, default `5s`); a slower one
-    /// is cancelled by PostgreSQL and the page says so.
+    /// `statement_timeout`
     public var statementTimeout: Duration = .seconds(5)
 
     /// The defaults above.

@@ -1,15 +1,13 @@
 /// `[database]`: which PostgreSQL eventd writes to.
+///
+/// Each property is the key named in its comment (its default is the initial value); what the key means, its
+/// checks and whether a reload applies it are declared once, in `DatabaseConfig+Keys.swift`.
 public struct DatabaseConfig: Sendable, Equatable {
-    /// libpq connection URI or key/value string (`url`, default unset). When unset, the command line resolves
-    /// `EVENTD_DATABASE_URL`, then libpq's own `PG*` variables (`PGHOST`, `PGDATABASE`, ...). Leave it unset to
-    /// keep the password out of the file (use `~/.pgpass` or `PGPASSWORD`).
+    /// `url`
     public var url: String? = nil
-    /// `application_name` reported to PostgreSQL (`application_name`, default `"eventd"`), shown in
-    /// `pg_stat_activity`. Change it to tell several eventd instances apart. At most 63 bytes.
+    /// `application_name`
     public var applicationName: String = "eventd"
-    /// Where read-only work goes (`read_url`, default unset: the write connection's `url`): a standby, or the
-    /// primary as a role that may only read. Also libpq's multi-host form. Today the console reads through it;
-    /// rollups and maintenance write, so they stay on `url`.
+    /// `read_url`
     public var readURL: String? = nil
 
     /// The defaults above.

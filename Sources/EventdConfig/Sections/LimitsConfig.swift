@@ -2,24 +2,21 @@
 ///
 /// Events outside these limits are refused with a documented reason and counted; the rest of their batch
 /// is still accepted unless the batch itself is over a limit.
+///
+/// Each property is the key named in its comment (its default is the initial value); what the key means, its
+/// checks and whether a reload applies it are declared once, in `LimitsConfig+Keys.swift`.
 public struct LimitsConfig: Sendable, Equatable {
-    /// Largest single event, in bytes of JSON (`max_event_bytes`, default 32768 = 32 KiB). Larger events are
-    /// refused (`event_too_large`). Raise it if you send large property bags; rows grow with it.
+    /// `max_event_bytes`
     public var maxEventBytes: Int = 32 * 1024
-    /// Largest batch (HTTP body, datagram or TCP line), in bytes (`max_batch_bytes`, default 512000 = 500 KiB).
-    /// Larger batches are refused whole (`batch_too_large`). At most `ring.max_bytes`.
+    /// `max_batch_bytes`
     public var maxBatchBytes: Int = 500 * 1024
-    /// Most events in one batch (`max_events_per_batch`, default 2500). More are refused whole
-    /// (`too_many_events`).
+    /// `max_events_per_batch`
     public var maxEventsPerBatch: Int = 2_500
-    /// Deepest nesting of objects and arrays, counting the event object as depth 1 (`max_depth`, default 32).
-    /// It bounds the work of parsing hostile input.
+    /// `max_depth`
     public var maxDepth: Int = 32
-    /// How far in the future, after clock-skew correction, an event's time may be (`max_future`, default `1h`).
-    /// Later events are refused (`timestamp_in_future`); they usually come from a wrong device clock.
+    /// `max_future`
     public var maxFuture: Duration = .seconds(3_600)
-    /// How far in the past an event's time may be (`max_past`, default `30d`). Older events are refused
-    /// (`timestamp_too_old`). Raise it to backfill history; keep it within `maintenance.event_retention`.
+    /// `max_past`
     public var maxPast: Duration = .seconds(30 * 86_400)
 
     /// The defaults above.

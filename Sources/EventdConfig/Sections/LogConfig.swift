@@ -1,9 +1,11 @@
 /// `[log]`: what eventd writes to standard error.
+///
+/// Each property is the key named in its comment (its default is the initial value); what the key means, its
+/// checks and whether a reload applies it are declared once, in `LogConfig+Keys.swift`.
 public struct LogConfig: Sendable, Equatable {
-    /// Least severe level written (`level`, default `info`): trace, debug, info, notice, warning, error or
-    /// critical. Use `debug` while diagnosing; `warning` for quiet logs.
+    /// `level`
     public var level: LogLevel = .info
-    /// Line format (`format`, default `text`): `text` for people and journald, `json` for log shippers.
+    /// `format`
     public var format: LogFormat = .text
 
     /// The defaults above.

@@ -1,23 +1,22 @@
 /// `[maintenance]`: periodic housekeeping: the SQL rollup when `[rollup]` is off, idle onboarding
 /// sessions, partitions and retention.
+///
+/// Each property is the key named in its comment (its default is the initial value); what the key means, its
+/// checks and whether a reload applies it are declared once, in `MaintenanceConfig+Keys.swift`.
 public struct MaintenanceConfig: Sendable, Equatable {
-    /// Run housekeeping in this process (`enabled`, default true). Turn it off when another instance or an
-    /// external scheduler does it; the jobs take advisory locks, so running it twice is safe but wasteful.
+    /// `enabled`
     public var enabled: Bool = true
-    /// Time between frequent passes (`process_pending_interval`, default `5m`): `process_pending_events` (the
-    /// rollup; only when `[rollup]` is off, else that service is the rollup) and `abandon_inactive_sessions`.
+    /// `process_pending_interval`
     public var processPendingInterval: Duration = .seconds(5 * 60)
-    /// Idle time after which an in-progress onboarding session is marked abandoned (`abandon_after`, default `2h`).
+    /// `abandon_after`
     public var abandonAfter: Duration = .seconds(2 * 3_600)
-    /// Time between retention and partition passes (`cleanup_interval`, default `24h`).
+    /// `cleanup_interval`
     public var cleanupInterval: Duration = .seconds(86_400)
-    /// How long raw events are kept, by event time (`event_retention`, default `90d`). Older partitions are
-    /// dropped. At least `limits.max_past`, or accepted events would be deleted at the next cleanup.
+    /// `event_retention`
     public var eventRetention: Duration = .seconds(90 * 86_400)
-    /// How long rollup rows are kept (`rollup_retention`, default `730d`, two years).
+    /// `rollup_retention`
     public var rollupRetention: Duration = .seconds(730 * 86_400)
-    /// Daily partitions created ahead of today (`partitions_ahead_days`, default 7), so inserts never wait on
-    /// DDL. Raise it if eventd may be down for longer than a week. 1...365.
+    /// `partitions_ahead_days`
     public var partitionsAheadDays: Int = 7
 
     /// The defaults above.

@@ -1,7 +1,9 @@
 /// `[privacy]`: what eventd keeps about the people who send events.
+///
+/// Each property is the key named in its comment (its default is the initial value); what the key means, its
+/// checks and whether a reload applies it are declared once, in `PrivacyConfig+Keys.swift`.
 public struct PrivacyConfig: Sendable, Equatable {
-    /// Zero the host part of client IP addresses before storing them: the last octet of IPv4, the last 80 bits
-    /// of IPv6 (`anonymize_ip`, default true). Turn it off only if you have a lawful need for full addresses.
+    /// `anonymize_ip`
     public var anonymizeIP: Bool = true
 
     /// The defaults above.

@@ -1,7 +1,9 @@
 /// `[shutdown]`: what eventd does on SIGTERM/SIGINT.
+///
+/// Each property is the key named in its comment (its default is the initial value); what the key means, its
+/// checks and whether a reload applies it are declared once, in `ShutdownConfig+Keys.swift`.
 public struct ShutdownConfig: Sendable, Equatable {
-    /// Longest wait, after the sources stop, for the ring to drain and the loader to commit (`drain_timeout`,
-    /// default `30s`). Events still in memory after it are lost, so keep it below systemd's `TimeoutStopSec`.
+    /// `drain_timeout`
     public var drainTimeout: Duration = .seconds(30)
 
     /// The defaults above.
