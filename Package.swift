@@ -6,8 +6,11 @@
 //   EventdPostgres        our one small libpq layer (connect, query, COPY, errors with SQLSTATE)
 //   EventdMigrations      the schema: ordered SQL migrations embedded in the binary, and their runner
 //   EventdTOML            eventd's TOML 1.0 reader (values with line:column), for the config; no dependencies
+//   EventdConfig          the config: each key declared once, loading (TOML + EVENTD_*), validation, generated files
 //   EventdCore            pure, I/O-free ingest logic: framing, JSON scan/validate, enrich, COPY rows, ring
-//   EventdDaemon          the services: network sources, loader, rollups, admin, config, lifecycle
+//   EventdHTTPBody        a request body's encodings undone: gzip/deflate under a cap, form text, base64, the writeKey scan
+//   EventdProtocols       vendor bodies (PostHog, Mixpanel, Snowplow) read and mapped to eventd's event shape; requests, replies
+//   EventdDaemon          the services: network sources, loader, rollups, admin, lifecycle
 //   eventd                the thin command-line front end
 import PackageDescription
 
@@ -20,8 +23,12 @@ let package = Package(
         // the fuzz package in Tests/Fuzz (FuzzDecode, FuzzFraming).
         .library(name: "EventdCore", targets: ["EventdCore"]),
         // For the fuzz package in Tests/Fuzz, which depends on these rather than compiling symlinked copies:
-        // the TOML reader (FuzzTOML, FuzzConfig) and zlib (FuzzHTTPBody's inflater).
+        // the TOML reader (FuzzTOML), the config loader (FuzzConfig), the body decoders (FuzzHTTPBody) and the vendor
+        // bodies (FuzzVendorBody).
         .library(name: "EventdTOML", targets: ["EventdTOML"]),
+        .library(name: "EventdConfig", targets: ["EventdConfig"]),
+        .library(name: "EventdHTTPBody", targets: ["EventdHTTPBody"]),
+        .library(name: "EventdProtocols", targets: ["EventdProtocols"]),
         .library(name: "CZlib", targets: ["CZlib"]),
     ],
     dependencies: [
@@ -71,16 +78,43 @@ let package = Package(
             ]
         ),
         .target(name: "EventdTOML"),
+        // Foundation and the TOML reader only, so that the fuzz package can build it without NIO.
+        .target(
+            name: "EventdConfig",
+            dependencies: ["EventdTOML"]
+        ),
         .target(
             name: "EventdCore",
             dependencies: [
                 .product(name: "Atomics", package: "swift-atomics"),
             ]
         ),
+        // What the HTTP source and the vendor adapters use to read a body, as targets of their own so that the fuzz
+        // package (FuzzHTTPBody, FuzzVendorBody) depends on them: undoing transfer encodings (gzip/deflate under a cap,
+        // form text, base64, the writeKey scan), then the vendor bodies and their rewrite into eventd's event shape.
+        .target(
+            name: "EventdHTTPBody",
+            dependencies: [
+                "CZlib",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "EventdProtocols",
+            dependencies: [
+                "EventdCore",
+                "EventdHTTPBody",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "EventdDaemon",
             dependencies: [
                 "EventdCore",
+                "EventdConfig",
+                "EventdHTTPBody",
+                "EventdProtocols",
                 "EventdTOML",
                 "EventdPostgres",
                 "EventdMigrations",
@@ -124,6 +158,7 @@ let package = Package(
             name: "EventdDaemonTests",
             dependencies: [
                 "EventdDaemon",
+                "EventdConfig",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

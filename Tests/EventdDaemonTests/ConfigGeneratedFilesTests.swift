@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import EventdConfig
 @testable import EventdDaemon
 
 /// `Config/eventd.toml` and the key table in docs/configuration.md are produced from the key declarations;

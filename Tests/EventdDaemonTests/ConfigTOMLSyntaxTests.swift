@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import EventdConfig
 @testable import EventdDaemon
 
 /// eventd's TOML reader (`EventdTOML`) reads every TOML 1.0 document and refuses malformed ones saying

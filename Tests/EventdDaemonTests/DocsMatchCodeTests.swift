@@ -1,6 +1,7 @@
 import EventdCore
 import Foundation
 import Testing
+@testable import EventdConfig
 @testable import EventdDaemon
 
 /// Tables in `docs/` that mirror code are checked against that code, so that they cannot drift: the reject

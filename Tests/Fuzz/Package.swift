@@ -1,14 +1,16 @@
 // swift-tools-version: 6.1
 // eventd's libFuzzer targets — a package of its own so that the main package's build and tests never see
-// fuzzer or sanitizer flags. It compiles the *real* sources under test: the main package's products
-// EventdCore (JSON scanner/validator, framing, COPY rows text and binary), EventdTOML (the TOML reader) and CZlib as
-// dependencies, and what is not a target of its own yet through symlinks into ../../Sources:
+// fuzzer or sanitizer flags. It compiles the *real* sources under test, as dependencies on the main package's
+// products (a path dependency on ../..), never as copies or symlinks:
 //
-//   EventdConfig     → Sources/EventdDaemon/Config (the config loader: Foundation + EventdTOML only)
-//   FuzzHTTPBody     → the four HTTP body decoders of Sources/EventdDaemon/Sources/HTTP and Protocols/Segment (internal types,
-//                      so the fuzz entry point is compiled into the same module)
-//   FuzzVendorBody   → PostHog's, Mixpanel's and Snowplow's body decoding and event mapping (Sources/EventdDaemon/Protocols),
-//                      with the HTTP helpers they use, likewise symlinked
+//   EventdCore       FuzzDecode, FuzzCopyFormats, FuzzFraming (JSON scanner/validator, COPY rows text and binary, framing)
+//   EventdHTTPBody   FuzzHTTPBody (gzip/deflate under a cap, base64, form text, the writeKey scan)
+//   EventdProtocols  FuzzVendorBody (PostHog's, Mixpanel's and Snowplow's bodies and event mappings)
+//   EventdConfig     FuzzConfig (the config loader, in one process)
+//   EventdTOML       FuzzTOML (the TOML reader)
+//
+// Code a fuzz target needs becomes a library target of the main package, not a symlink: the fuzzers see only its
+// public interface, as the daemon does.
 //
 // Built with `swift build -c release --sanitize=fuzzer --sanitize=address` (run.sh does it): SwiftPM then links
 // libFuzzer's `main` instead of the executables' own.
@@ -24,10 +26,6 @@ let package = Package(
         .package(name: "eventd", path: "../.."),
     ],
     targets: [
-        .target(
-            name: "EventdConfig",
-            dependencies: [.product(name: "EventdTOML", package: "eventd")]
-        ),
         .target(name: "FuzzSupport"),
         .executableTarget(
             name: "FuzzDecode",
@@ -43,17 +41,17 @@ let package = Package(
         ),
         .executableTarget(
             name: "FuzzHTTPBody",
-            dependencies: [.product(name: "CZlib", package: "eventd"), .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [.product(name: "EventdHTTPBody", package: "eventd"), .product(name: "CZlib", package: "eventd"),
+                           .product(name: "NIOCore", package: "swift-nio")]
         ),
         .executableTarget(
             name: "FuzzVendorBody",
-            dependencies: [.product(name: "CZlib", package: "eventd"), .product(name: "EventdCore", package: "eventd"),
-                           .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOHTTP1", package: "swift-nio")]
+            dependencies: [.product(name: "EventdProtocols", package: "eventd"), .product(name: "EventdHTTPBody", package: "eventd"),
+                           .product(name: "EventdCore", package: "eventd"), .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .executableTarget(
             name: "FuzzConfig",
-            dependencies: ["EventdConfig"]
+            dependencies: [.product(name: "EventdConfig", package: "eventd")]
         ),
         .executableTarget(
             name: "FuzzTOML",

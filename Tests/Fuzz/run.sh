@@ -15,8 +15,8 @@
 # Tests/Fuzz/.build/artifacts/. Reproduce one with `Tests/Fuzz/.build/release/<target> <file>`, and add it
 # as a regression test to the normal suite.
 #
-# Build: a separate package (Tests/Fuzz/Package.swift) compiling the real sources (EventdTOML as a dependency on
-# the main package, the rest through symlinks), release mode
+# Build: a separate package (Tests/Fuzz/Package.swift) compiling the real sources (dependencies on the main
+# package's library targets, no symlinks), release mode
 # with `--sanitize=fuzzer --sanitize=address`; about 3 minutes from scratch on 2 cores, seconds when cached.
 # `--disable-dead-strip` is essential: release links use --gc-sections, which throws away every Swift module's
 # coverage counters (__sancov_cntrs is referenced by nothing), leaving libFuzzer blind ("corp: 1/1b"). And

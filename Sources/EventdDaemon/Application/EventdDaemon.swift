@@ -101,7 +101,8 @@ public struct EventdDaemon: Sendable {
         var console: ConsoleService?
         if let renderMetrics {
             // The console reads through database.read_url (a standby, a read-only role), else the write URL.
-            console = ConsoleService.make(config: config, readURL: config.database.readURL ?? databaseURL,
+            console = ConsoleService.make(config: config.console, ring: config.ring, applicationName: applicationName,
+                                          readURL: config.database.readURL ?? databaseURL,
                                           health: health, renderMetrics: renderMetrics)
             let server = AdminServer(config: config.admin, health: health, logger: logger, console: console,
                                      renderMetrics: renderMetrics)

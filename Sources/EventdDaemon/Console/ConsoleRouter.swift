@@ -8,9 +8,9 @@ public final class ConsoleRouter: Sendable {
     let refusals: RefusalsPage
     let dashboards: DashboardsPage
 
-    init(config: EventdConfig, readPath: ConsoleReadPath, history: ConsoleHistory) {
-        auth = ConsoleAuth(config.console)
-        live = LivePage(history: history, readPath: readPath, ring: config.ring)
+    init(config: ConsoleConfig, ring: RingConfig, readPath: ConsoleReadPath, history: ConsoleHistory) {
+        auth = ConsoleAuth(config)
+        live = LivePage(history: history, readPath: readPath, ring: ring)
         refusals = RefusalsPage(readPath: readPath)
         dashboards = DashboardsPage(readPath: readPath)
     }

@@ -12,18 +12,21 @@ public final class ConsoleService: Service, Sendable {
     private let health: DaemonHealth
     private let renderMetrics: @Sendable () -> String
 
-    /// nil when `[console]` has no credentials: the console is off.
-    public static func make(config: EventdConfig, readURL: String?, health: DaemonHealth,
-                            renderMetrics: @escaping @Sendable () -> String) -> ConsoleService? {
-        guard config.console.isEnabled else { return nil }
-        return ConsoleService(config: config, readURL: readURL, health: health, renderMetrics: renderMetrics)
+    /// nil when `[console]` has no credentials: the console is off. `ring` is for the Live page's ring fill,
+    /// `applicationName` the daemon's `database.application_name` (the read path adds `-console`).
+    public static func make(config: ConsoleConfig, ring: RingConfig, applicationName: String, readURL: String?,
+                            health: DaemonHealth, renderMetrics: @escaping @Sendable () -> String) -> ConsoleService? {
+        guard config.isEnabled else { return nil }
+        return ConsoleService(config: config, ring: ring, applicationName: applicationName, readURL: readURL,
+                              health: health, renderMetrics: renderMetrics)
     }
 
-    private init(config: EventdConfig, readURL: String?, health: DaemonHealth, renderMetrics: @escaping @Sendable () -> String) {
+    private init(config: ConsoleConfig, ring: RingConfig, applicationName: String, readURL: String?, health: DaemonHealth,
+                 renderMetrics: @escaping @Sendable () -> String) {
         history = ConsoleHistory(sampleInterval: Self.sampleInterval)
-        readPath = ConsoleReadPath(url: readURL, applicationName: config.database.applicationName + "-console",
-                                   statementTimeout: config.console.statementTimeout)
-        router = ConsoleRouter(config: config, readPath: readPath, history: history)
+        readPath = ConsoleReadPath(url: readURL, applicationName: applicationName + "-console",
+                                   statementTimeout: config.statementTimeout)
+        router = ConsoleRouter(config: config, ring: ring, readPath: readPath, history: history)
         self.health = health
         self.renderMetrics = renderMetrics
     }

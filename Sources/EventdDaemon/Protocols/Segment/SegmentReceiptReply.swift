@@ -14,8 +14,8 @@ import NIOHTTP1
 /// - Nothing could be committed (PostgreSQL unreachable at shutdown): `503` with `Retry-After`;
 ///   resending is safe, events with the same id are stored once.
 enum HTTPOutcomeReply {
-    /// Seconds a sender is asked to wait after a 503.
-    static let retryAfterUnavailable = 1
+    /// Seconds a sender is asked to wait after a 503 (one value with the whole-request refusal's).
+    static let retryAfterUnavailable = RequestRefusal.retryAfterUnavailable
 
     /// The reply for a decoded request before anything is committed: non-nil only when nothing
     /// of it can land (so the sender need not wait for the database).

@@ -1,4 +1,4 @@
-// libFuzzer target: the config loader (Sources/EventdDaemon/Config, `EventdConfig.load(tomlText:environment:)`).
+// libFuzzer target: the config loader (the main package's EventdConfig, `EventdConfig.load(tomlText:environment:)`).
 //
 // Input: TOML text, optionally followed by a NUL byte and `EVENTD_NAME=value` lines used as the environment.
 // Any input either loads or throws a `ConfigError` (typed throws: nothing else can escape) — never a crash, a

@@ -1,6 +1,6 @@
-// libFuzzer target: HTTP body decoding (Sources/EventdDaemon/Sources/HTTP): `BodyInflater` (gzip/deflate with a
+// libFuzzer target: HTTP body decoding (the main package's EventdHTTPBody): `BodyInflater` (gzip/deflate with a
 // size cap), `Base64Decoding` (pixel `data=`, Basic credentials), `URLEncoding` (form bodies, query strings) and
-// `BodyWriteKey` (the writeKey scan). Those files are symlinked into this module: their types are internal.
+// `BodyWriteKey` (the writeKey scan).
 //
 // Input layout: byte 0 picks the mode, byte 1 the cap (and split seed); the rest is the payload.
 //   mode 0/1  the payload *is* a gzip / deflate body, fed in random pieces: the output never passes the cap
@@ -12,6 +12,7 @@
 //   mode 6    forms: `URLEncoding.value` on arbitrary text, and percent-encoded `data=`/`writeKey=` pairs decode
 //             back; `BodyWriteKey.find` on arbitrary text, and on a body built around a key.
 import CZlib
+import EventdHTTPBody
 import NIOCore
 
 struct Splits {

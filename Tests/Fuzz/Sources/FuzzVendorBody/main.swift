@@ -1,9 +1,9 @@
-// libFuzzer target: the vendor body decoders of Sources/EventdDaemon/Protocols — PostHog's unwrapping
+// libFuzzer target: the vendor body decoders of the main package's EventdProtocols — PostHog's unwrapping
 // (`PostHogBody.read`: form `data=`, GET `?data=`, base64, gzip by name or magic bytes, lz-string), Mixpanel's
 // (`PayloadEncoding.sniff`: base64 or JSON, gzip), Snowplow's tp2 `payload_data` and pixel query strings, then each
 // vendor's event mapping (the JSON rewrite into eventd's shape), `SenderBytes` (the refused events' own bytes) and
-// the decoder reading the rewrite. The adapters' files are symlinked into this module (internal types); their
-// `payload` glue is repeated here in a few lines because `IngestProtocol` pulls in the whole receipt layer.
+// the decoder reading the rewrite. The adapters' `payload` glue (in EventdDaemon, with `IngestProtocol` and the
+// receipt layer) is repeated here in a few lines.
 //
 // Input layout: byte 0 picks the vendor and shape, byte 1 the body cap and flags; the rest is the body (or query).
 //   mode 0  PostHog POST body; byte 1 picks `compression=` (none, gzip-js, lz64, base64) and a form body;
@@ -16,6 +16,8 @@
 // event; `SenderBytes` has one in-bounds span per event, and a span found in the body is that event's JSON;
 // the decoder accounts for every event (accepted + refused) or refuses the whole text once.
 import EventdCore
+import EventdHTTPBody
+import EventdProtocols
 import NIOHTTP1
 
 func check(_ condition: @autoclosure () -> Bool, _ message: @autoclosure () -> String = "") {

@@ -1,1 +1,0 @@
-../../../../Sources/EventdDaemon/Sources/HTTP/Base64Decoding.swift

@@ -1,1 +1,0 @@
-../../../../Sources/EventdDaemon/Sources/HTTP/HTTPReply.swift

@@ -1,1 +1,0 @@
-../../../../Sources/EventdDaemon/Protocols/Support/LZStringBase64.swift

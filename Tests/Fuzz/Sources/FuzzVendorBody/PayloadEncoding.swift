@@ -1,1 +1,0 @@
-../../../../Sources/EventdDaemon/Protocols/Support/PayloadEncoding.swift

@@ -1,1 +1,0 @@
-../../../../Sources/EventdDaemon/Protocols/PostHog/PostHogEventMapping.swift
