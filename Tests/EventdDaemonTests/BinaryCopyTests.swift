@@ -4,6 +4,7 @@ import EventdPostgres
 import Foundation
 import Logging
 import Testing
+@testable import EventdTesting
 
 /// `loader.copy_format = "binary"` stores exactly what text does: the same rows loaded both ways read
 /// back identical (every column as PostgreSQL prints it), through the fast path, the staging path and

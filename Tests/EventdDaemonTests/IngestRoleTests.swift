@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import EventdDaemon
+@testable import EventdTesting
 
 /// Issue #14, finding 9: `eventd serve` checks its login's privileges at start. An INSERT-only login
 /// is refused with one line that names what is missing; a login granted the roles of 010 loads events.

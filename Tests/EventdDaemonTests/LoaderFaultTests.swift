@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// The loader's promises when PostgreSQL itself refuses rows, or goes away in the middle of a COPY.
 @Suite(.serialized)

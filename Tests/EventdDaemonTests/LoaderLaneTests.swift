@@ -4,6 +4,7 @@ import EventdPostgres
 import Foundation
 import Logging
 import Testing
+@testable import EventdTesting
 
 /// Several COPYs at once (`loader.connections`): every event still lands exactly once, and a deadlock
 /// between two COPYs holding the same events is retried, never dead-lettered.

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// The benchmark null sink, and receipt time on long-lived TCP connections.
 @Suite(.serialized)

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import NIOCore
 import Testing
+@testable import EventdTesting
 
 /// Issue #14, finding 7: with `privacy.anonymize_ip` on (the default), no log line names a sender's
 /// full address or port.

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// End to end over loopback against a real PostgreSQL: bytes in over TCP or UDP, rows out of
 /// analytics.events and analytics.rejected_events.

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import Testing
+@testable import EventdTesting
 
 /// A stop that comes while datagrams wait in the kernel's receive queue for eventd's UDP socket.
 @Suite(.serialized)

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import EventdDaemon
+@testable import EventdTesting
 
 /// Issue #14, finding 11: the same `messageId` sent again WITHOUT a `timestamp` is stored once,
 /// whichever transport brings it and across a restart. (Without a timestamp, original_timestamp is

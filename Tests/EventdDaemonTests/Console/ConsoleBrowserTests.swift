@@ -2,6 +2,7 @@
 import EventdMigrations
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// Each console page in headless Chromium (Debian's `chromium`): it loads with the Basic credential, the
 /// browser logs no console message (the pages have no script, so any message is a CSP violation or an

@@ -2,6 +2,7 @@
 import Foundation
 import NIOPosix
 import Prometheus
+@testable import EventdTesting
 
 /// A daemon with its admin listener (and so the console) on an ephemeral loopback port.
 struct ConsoleTestDaemon {
@@ -55,4 +56,3 @@ struct ConsoleTestDaemon {
     }
 }
 
-extension HTTPTestClient.Response: @unchecked Sendable {}

@@ -2,6 +2,7 @@
 import EventdPostgres
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// The web console against a real PostgreSQL: off unless configured, closed without its credential,
 /// escaping what senders sent, and showing the numbers its SQL defines.

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import EventdPostgres
 import Testing
+@testable import EventdTesting
 
 /// `/console/refusals` runs exactly `RefusalQueries` (the strings `Benchmarks/query-bench.sh` times),
 /// and their parameters filter as the form says, on a real PostgreSQL.

@@ -2,6 +2,7 @@
 import Foundation
 import MetricsTestKit
 import Testing
+@testable import EventdTesting
 
 /// PostgreSQL goes away for a long time while senders keep sending with confirmations: with a spool,
 /// eventd keeps confirming (from the spool) and, once PostgreSQL is back, every confirmed event is

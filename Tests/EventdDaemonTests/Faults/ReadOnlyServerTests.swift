@@ -2,6 +2,7 @@
 import EventdPostgres
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// After a failover the loader can find itself on a server that refuses writes (SQLSTATE 25006: a
 /// standby, or the old primary demoted). That says nothing about the rows: the cut waits, the loader

@@ -2,6 +2,7 @@
 import Foundation
 import MetricsTestKit
 import Testing
+@testable import EventdTesting
 
 /// A full spool (its `max_bytes` reached, or a real ENOSPC from a tiny tmpfs) while PostgreSQL is down
 /// turns into backpressure — acks stop, TCP stops being read, HTTP answers 503 — and never into loss:

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// A real browser: headless Chromium loads a page that sends `navigator.sendBeacon` beacons —
 /// a string and an `application/json` Blob (which Chromium preflights, and sends with

@@ -1,5 +1,6 @@
 @testable import EventdDaemon
 import Testing
+@testable import EventdTesting
 
 /// Issue #14, finding 8 (and 7's log): one client cannot hold every connection slot — a per-address
 /// cap, and a connection that never sends a request is closed after `request_timeout` instead of

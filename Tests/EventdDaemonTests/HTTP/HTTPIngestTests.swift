@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// The HTTP collector end to end over loopback against a real PostgreSQL: each test asserts what
 /// the client was told and what landed in analytics.events / analytics.rejected_events.

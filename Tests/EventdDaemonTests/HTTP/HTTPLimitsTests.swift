@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// The HTTP source under hostile or excessive input, end to end: oversize bodies and bombs,
 /// rate-limited bursts, slow and oversized heads, the connection cap, a full ring. Each asserts

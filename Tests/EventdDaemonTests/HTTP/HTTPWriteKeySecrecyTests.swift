@@ -1,5 +1,6 @@
 @testable import EventdDaemon
 import Testing
+@testable import EventdTesting
 
 /// Issue #14, finding 7: secret write keys stay out of URLs and out of the dead-letter table.
 @Suite(.serialized)

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// eventd's own web SDK (`/sdk.js`) in headless Chromium against a real eventd and PostgreSQL: a
 /// site on another origin adds one script tag, and its page views (SPA ones too), custom events and

@@ -3,6 +3,7 @@ import EventdCore
 import Foundation
 import Logging
 import Testing
+@testable import EventdTesting
 
 /// `eventd import`: history files (NDJSON, a JSON array, gzip) through the live decode path into
 /// PostgreSQL; a second run stores nothing twice; refusals name the file and line.

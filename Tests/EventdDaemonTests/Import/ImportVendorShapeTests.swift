@@ -3,6 +3,7 @@ import EventdCore
 import Foundation
 import Logging
 import Testing
+@testable import EventdTesting
 
 /// `eventd import` of PostHog, Mixpanel, Snowplow and Segment exports: each file's shape found from
 /// its first record (or named), each event through its vendor's adapter mapping, deduplicated by the

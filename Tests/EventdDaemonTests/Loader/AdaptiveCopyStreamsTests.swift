@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// Adaptive COPY streams against a real PostgreSQL, while the daemon runs (issue 17 item 3):
 /// `StreamScalerTests` decide on paper; this shows the loader acting on those decisions.

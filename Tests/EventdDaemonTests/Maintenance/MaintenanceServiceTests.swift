@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// `eventd serve` with rollup and maintenance services: events sent over TCP reach the rollup tables on
 /// the configured interval, and the daemon still shuts down promptly.

@@ -2,6 +2,7 @@
 import EventdPostgres
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// Each maintenance task's effect, run through `MaintenanceRunner.runOnce` — the code path of
 /// `eventd maintain --once` — against a real PostgreSQL.

@@ -5,6 +5,7 @@ import EventdPostgres
 import Foundation
 import Logging
 import Testing
+@testable import EventdTesting
 
 /// The progress lines of `eventd migrate`, `rollup --once`, `spool --replay` and `import` when
 /// standard error is not a terminal (logs, CI), against a real PostgreSQL: counts and summaries

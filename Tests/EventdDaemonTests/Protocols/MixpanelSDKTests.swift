@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// Mixpanel's own Python library (`mixpanel`, pinned in deploy/dev/sdk-requirements.txt) pointed at
 /// eventd: `Consumer` and `BufferedConsumer` on `/track` and `/engage`, and `/import` with the API secret.

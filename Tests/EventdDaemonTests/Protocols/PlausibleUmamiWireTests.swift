@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// Plausible's and Umami's trackers have no PyPI client: their requests here are the ones their
 /// browser scripts send (plausible `script.js`, umami `script.js`), byte for byte in shape.

@@ -2,6 +2,7 @@
 import EventdCore
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// PostHog's own Python SDK (`posthog`, pinned in deploy/dev/sdk-requirements.txt) pointed at eventd:
 /// only the host changes, and the rows land with PostHog's type, name, ids, times and properties.

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// The vendors' wire formats byte by byte, without their SDKs: every body encoding PostHog's and
 /// Mixpanel's browser libraries use, their answers, and hostile bodies (bad base64, truncated gzip,

@@ -2,6 +2,7 @@
 import EventdCore
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// A refused vendor event keeps the sender's own bytes in `analytics.rejected_events.raw` — the
 /// element of the vendor's batch (after its transfer encoding is undone), or a pixel's query

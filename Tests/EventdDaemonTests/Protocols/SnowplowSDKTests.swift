@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// Snowplow's own Python tracker (`snowplow-tracker`, pinned in deploy/dev/sdk-requirements.txt)
 /// pointed at eventd, with its POST (tp2) and GET (/i) emitters; and the protocol's wire vectors.

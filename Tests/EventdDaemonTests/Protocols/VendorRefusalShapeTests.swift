@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// Refusals of a whole request are told in the path's vendor's own shape and status (a secret key
 /// in the URL is the case every protocol shares); PostHog's `PostHog-Request-Id` is echoed and makes

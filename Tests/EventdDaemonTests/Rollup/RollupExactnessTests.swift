@@ -2,6 +2,7 @@
 import EventdPostgres
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// `eventd rollup --once`'s code path (`RollupRunner.runOnce`) against a real PostgreSQL: the rollup
 /// equals a GROUP BY over raw events however runs, arrivals, crashes and instances interleave.

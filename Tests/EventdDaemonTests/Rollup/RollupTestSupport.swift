@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import EventdPostgres
 import Foundation
+@testable import EventdTesting
 
 /// SQL the rollup tests share: random events, and the rollup's distance from a GROUP BY over raw events.
 enum RollupSQL {

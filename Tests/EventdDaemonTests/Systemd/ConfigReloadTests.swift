@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// SIGHUP's path (`ConfigReloader.reload()`, which the signal handler calls): live settings change
 /// without dropping a connection, keys needing a restart are reported, an invalid config is refused.

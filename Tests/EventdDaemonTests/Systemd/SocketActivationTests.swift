@@ -4,6 +4,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+@testable import EventdTesting
 
 /// Sockets passed the way systemd passes them (`LISTEN_FDS`, `LISTEN_PID`, `LISTEN_FDNAMES`) are the
 /// ones the sources serve, with no `listen` address configured at all.

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// eventd under a pretend systemd: the notifications it sends over `NOTIFY_SOCKET` through start, work,
 /// reload and shutdown.

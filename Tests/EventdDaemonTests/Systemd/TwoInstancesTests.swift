@@ -2,6 +2,7 @@
 import EventdPostgres
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// Scale-out on one host: two eventd processes' worth of daemons share one TCP port (`reuse_port`)
 /// and one database. Senders resend overlapping batches to whichever instance the kernel picks; the

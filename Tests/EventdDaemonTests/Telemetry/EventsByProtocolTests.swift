@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// `eventd_events_by_protocol_total`: events counted by the protocol they came in, beside their
 /// transport, and shown by `eventd status` and the console's Live page.
