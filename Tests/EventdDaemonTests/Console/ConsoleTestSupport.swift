@@ -24,15 +24,10 @@ struct ConsoleTestDaemon {
         config.admin.listen = ListenAddress(host: "127.0.0.1", port: 0)
         config.sources.tcp.listen = ListenAddress(host: "127.0.0.1", port: 0)
         configure(&config)
-        let running = try await RunningDaemon.start(config: config, databaseURL: database.url,
-                                                    prometheus: PrometheusCollectorRegistry())
-        do {
+        try await withDaemon(await RunningDaemon.start(config: config, databaseURL: database.url,
+                                                 prometheus: PrometheusCollectorRegistry())) { running in
             try await body(ConsoleTestDaemon(running: running))
-        } catch {
-            try? await running.stop()
-            throw error
         }
-        try await running.stop()
     }
 
     /// GET `path` with `headers`, off Swift's cooperative threads (the client blocks on its socket).
@@ -55,4 +50,3 @@ struct ConsoleTestDaemon {
         return out
     }
 }
-

@@ -8,39 +8,39 @@ import Testing
 @Suite(.serialized)
 struct HTTPConnectionFairnessTests {
     @Test func oneAddressGetsAtMostItsShareOfConnections() async throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let log = LogRecorder()
-        let daemon = try await RunningDaemon.start(database: database, tcp: false, udp: false, http: true, log: log) { config in
-            config.sources.http.maxConnections = 100
-            config.sources.http.maxConnectionsPerIP = 2
-        }
-        let held = try (0..<2).map { _ in try HTTPTestClient(port: daemon.httpPort) }
-        try await Task.sleep(for: .milliseconds(100))
-        for _ in 0..<5 {
-            let extra = try HTTPTestClient(port: daemon.httpPort)
-            #expect(extra.isClosedByServer(), "a third connection from 127.0.0.1 is closed at once")
-        }
-        #expect(try held[0].request("GET", "/nope", bytes: nil).status == 404, "the admitted ones are served")
+        try await withTestDatabase { database in
+            let log = LogRecorder()
+            try await withDaemon(await RunningDaemon.start(database: database, tcp: false, udp: false, http: true, log: log) { config in
+                config.sources.http.maxConnections = 100
+                config.sources.http.maxConnectionsPerIP = 2
+            }) { daemon in
+                let held = try (0..<2).map { _ in try HTTPTestClient(port: daemon.httpPort) }
+                try await Task.sleep(for: .milliseconds(100))
+                for _ in 0..<5 {
+                    let extra = try HTTPTestClient(port: daemon.httpPort)
+                    #expect(extra.isClosedByServer(), "a third connection from 127.0.0.1 is closed at once")
+                }
+                #expect(try held[0].request("GET", "/nope", bytes: nil).status == 404, "the admitted ones are served")
 
-        let lines = log.lines(containing: "per-address connection limit")
-        #expect(lines.count == 1, "five refusals, one line")
-        #expect(lines.first?.metadata[LogKey.count] == "1")
-        #expect(lines.first?.metadata[LogKey.peer] == "127.0.0.0", "anonymised, without the port (privacy.anonymize_ip)")
-        try await daemon.stop()
+                let lines = log.lines(containing: "per-address connection limit")
+                #expect(lines.count == 1, "five refusals, one line")
+                #expect(lines.first?.metadata[LogKey.count] == "1")
+                #expect(lines.first?.metadata[LogKey.peer] == "127.0.0.0", "anonymised, without the port (privacy.anonymize_ip)")
+            }
+        }
     }
 
     @Test func aConnectionThatSendsNothingIsClosedAfterTheRequestTimeout() async throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let daemon = try await RunningDaemon.start(database: database, tcp: false, udp: false, http: true) { config in
-            config.sources.http.idleTimeout = .seconds(120)  // longer than the client's own 20 s read timeout
-            config.sources.http.requestTimeout = .milliseconds(500)
+        try await withTestDatabase { database in
+            try await withDaemon(await RunningDaemon.start(database: database, tcp: false, udp: false, http: true) { config in
+                config.sources.http.idleTimeout = .seconds(120)  // longer than the client's own 20 s read timeout
+                config.sources.http.requestTimeout = .milliseconds(500)
+            }) { daemon in
+                let silent = try HTTPTestClient(port: daemon.httpPort)
+                #expect(silent.isClosedByServer(), "closed by the server, not kept for idle_timeout")
+                let served = try HTTPTestClient(port: daemon.httpPort)
+                #expect(try served.request("GET", "/nope", bytes: nil).status == 404, "a prompt client is served as before")
+            }
         }
-        let silent = try HTTPTestClient(port: daemon.httpPort)
-        #expect(silent.isClosedByServer(), "closed by the server, not kept for idle_timeout")
-        let served = try HTTPTestClient(port: daemon.httpPort)
-        #expect(try served.request("GET", "/nope", bytes: nil).status == 404, "a prompt client is served as before")
-        try await daemon.stop()
     }
 }
