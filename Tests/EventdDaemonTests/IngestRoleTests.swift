@@ -29,43 +29,43 @@ import Testing
     }
 
     @Test func insertOnlyLoginIsRefusedAtStartWithOneLine() async throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        try #require(database.url.contains("//postgres@"), "the test URL names the postgres login")
-        try await Self.withLogin("eventd_test_insert_only", database, grants: """
-            GRANT USAGE ON SCHEMA analytics, eventd TO $ROLE;
-            GRANT INSERT ON analytics.events, analytics.rejected_events TO $ROLE
-            """) { url in
-            let settings = DaemonSettings(config: RunningDaemon.testConfig(), databaseURL: url)
-            let error = #expect(throws: SettingsError.self) { try settings.checkDatabase() }
-            let line = error?.description ?? ""
-            #expect(line.contains("may not load events"))
-            #expect(line.contains("BYPASSRLS"))
-            #expect(line.contains("eventd_ingest"))
-            #expect(!line.contains("\n"), "one line")
+        try await withTestDatabase { database in
+            try #require(database.url.contains("//postgres@"), "the test URL names the postgres login")
+            try await Self.withLogin("eventd_test_insert_only", database, grants: """
+                GRANT USAGE ON SCHEMA analytics, eventd TO $ROLE;
+                GRANT INSERT ON analytics.events, analytics.rejected_events TO $ROLE
+                """) { url in
+                let settings = DaemonSettings(config: RunningDaemon.testConfig(), databaseURL: url)
+                let error = #expect(throws: SettingsError.self) { try settings.checkDatabase() }
+                let line = error?.description ?? ""
+                #expect(line.contains("may not load events"))
+                #expect(line.contains("BYPASSRLS"))
+                #expect(line.contains("eventd_ingest"))
+                #expect(!line.contains("\n"), "one line")
+            }
         }
     }
 
     @Test func loginWithTheIngestRolesLoadsEvents() async throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-                // BYPASSRLS is a role attribute, never inherited: the login carries it (docs/security.md).
-        try await Self.withLogin("eventd_test_ingest", database,
-                                 grants: "ALTER ROLE $ROLE BYPASSRLS; GRANT eventd_ingest, eventd_rollup, eventd_maintenance TO $ROLE") { url in
-            let settings = DaemonSettings(config: RunningDaemon.testConfig(), databaseURL: url)
-            try settings.checkDatabase()
-            let daemon = try await RunningDaemon.start(database: TestDatabase.existing(url: url))
-            let client = try LineClient(port: daemon.tcpPort)
-            try client.send("""
-                {"type":"user_action","name":"as_ingest","session_id":"s-ingest"}
-                {"type":"track","event":"as_ingest","userId":"u","messageId":"ingest-untimed"}
-                {"type":"track","event":"as_ingest","userId":"u","messageId":"ingest-untimed"}
-                {"type":"no_such_type","name":"refused"}
+        try await withTestDatabase { database in
+                    // BYPASSRLS is a role attribute, never inherited: the login carries it (docs/security.md).
+            try await Self.withLogin("eventd_test_ingest", database,
+                                     grants: "ALTER ROLE $ROLE BYPASSRLS; GRANT eventd_ingest, eventd_rollup, eventd_maintenance TO $ROLE") { url in
+                let settings = DaemonSettings(config: RunningDaemon.testConfig(), databaseURL: url)
+                try settings.checkDatabase()
+                try await withDaemon(await RunningDaemon.start(database: TestDatabase.existing(url: url))) { daemon in
+                    let client = try LineClient(port: daemon.tcpPort)
+                    try client.send("""
+                        {"type":"user_action","name":"as_ingest","session_id":"s-ingest"}
+                        {"type":"track","event":"as_ingest","userId":"u","messageId":"ingest-untimed"}
+                        {"type":"track","event":"as_ingest","userId":"u","messageId":"ingest-untimed"}
+                        {"type":"no_such_type","name":"refused"}
 
-                """)
-            #expect(try await database.waitForCount("SELECT count(*) FROM analytics.events WHERE name = 'as_ingest'", toReach: 2) == 2)
-            #expect(try await database.waitForCount("SELECT count(*) FROM analytics.rejected_events", toReach: 1) == 1)
-            try await daemon.stop()
+                        """)
+                    #expect(try await database.waitForCount("SELECT count(*) FROM analytics.events WHERE name = 'as_ingest'", toReach: 2) == 2)
+                    #expect(try await database.waitForCount("SELECT count(*) FROM analytics.rejected_events", toReach: 1) == 1)
+                }
+            }
         }
     }
 }
