@@ -12,26 +12,27 @@ struct UDPShutdownTests {
     /// burst is still in the kernel's queue when the UDP source is told to close. It reads the queue
     /// empty first: every datagram is stored. (Closing at once discarded the whole queue, uncounted.)
     @Test func datagramsQueuedWhenTheStopComesAreStored() async throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let log = LogRecorder()
-        let daemon = try await RunningDaemon.start(database: database, tcp: false, udp: true, log: log)
-        let queue = KernelUDPDropsReader(port: daemon.udpPort)
+        try await withTestDatabase { database in
+            let log = LogRecorder()
+            try await withDaemon(await RunningDaemon.start(database: database, tcp: false, udp: true, log: log)) { daemon in
+                let queue = KernelUDPDropsReader(port: daemon.udpPort)
 
-        let loopsFree = holdEveryEventLoop(for: .milliseconds(500))
-        let sent = 100
-        for i in 0..<sent {
-            sendDatagram(#"{"type":"page_view","name":"burst-\#(i)","session_id":"s-stop"}"#, port: daemon.udpPort)
+                let loopsFree = holdEveryEventLoop(for: .milliseconds(500))
+                let sent = 100
+                for i in 0..<sent {
+                    sendDatagram(#"{"type":"page_view","name":"burst-\#(i)","session_id":"s-stop"}"#, port: daemon.udpPort)
+                }
+                let queued = try #require(queue.read())
+                #expect(queued.queuedBytes > 0 && queued.drops == 0, "the burst waits in the queue, none dropped: \(queued)")
+
+                try await daemon.stop()
+                try await loopsFree.get()
+                let stored: Int = try database.scalar(
+                    "SELECT count(*) FROM analytics.events WHERE session_id = 's-stop' AND transport = 'udp'")
+                #expect(stored == sent)
+                #expect(log.lines(containing: "datagrams unread").isEmpty, "nothing was left unread")
+            }
         }
-        let queued = try #require(queue.read())
-        #expect(queued.queuedBytes > 0 && queued.drops == 0, "the burst waits in the queue, none dropped: \(queued)")
-
-        try await daemon.stop()
-        try await loopsFree.get()
-        let stored: Int = try database.scalar(
-            "SELECT count(*) FROM analytics.events WHERE session_id = 's-stop' AND transport = 'udp'")
-        #expect(stored == sent)
-        #expect(log.lines(containing: "datagrams unread").isEmpty, "nothing was left unread")
     }
 
     /// Blocks each thread of NIO's shared event loop group for `duration`; the result completes once
