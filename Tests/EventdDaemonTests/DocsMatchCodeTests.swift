@@ -1,6 +1,7 @@
 import EventdCore
 import Foundation
 import Testing
+@testable import EventdTesting
 @testable import EventdDaemon
 
 /// Tables in `docs/` that mirror code are checked against that code, so that they cannot drift: the reject
@@ -21,9 +22,8 @@ import Testing
         static let columnMappingSource = "Sources/EventdCore/Decode/EventMapping.swift"
     }
 
-    /// The package root, found from this file's path (`Tests/EventdDaemonTests/...`).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root, found from this file's path.
+    static let repositoryRoot = packageRoot()
 
     static func text(of path: String) throws -> String {
         try String(contentsOf: repositoryRoot.appendingPathComponent(path), encoding: .utf8)
