@@ -140,6 +140,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The test kit: one TestDatabase, the daemon runners, loopback TCP/UDP/HTTP clients, the log recorder,
+        // timeouts, and scoped helpers (withTestDatabase, withDaemon) that stop and drop on every exit path.
+        // A test target, so it is built only with the tests (never by `swift build -c release`, never into
+        // eventd) and may use `@testable import EventdDaemon`; test targets import it the same way.
+        .testTarget(
+            name: "EventdTesting",
+            dependencies: [
+                "EventdDaemon",
+                "EventdPostgres",
+                "EventdMigrations",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .testTarget(
             name: "EventdCoreTests",
             dependencies: ["EventdCore"]
@@ -152,13 +167,14 @@ let package = Package(
         ),
         .testTarget(
             name: "EventdPostgresTests",
-            dependencies: ["EventdPostgres", "EventdMigrations"]
+            dependencies: ["EventdPostgres", "EventdMigrations", "EventdTesting"]
         ),
         .testTarget(
             name: "EventdDaemonTests",
             dependencies: [
                 "EventdDaemon",
                 "EventdConfig",
+                "EventdTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

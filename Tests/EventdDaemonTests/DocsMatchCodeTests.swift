@@ -2,6 +2,7 @@ import EventdCore
 import Foundation
 import Testing
 @testable import EventdConfig
+@testable import EventdTesting
 @testable import EventdDaemon
 
 /// Tables in `docs/` that mirror code are checked against that code, so that they cannot drift: the reject
@@ -22,9 +23,8 @@ import Testing
         static let columnMappingSource = "Sources/EventdCore/Decode/EventMapping.swift"
     }
 
-    /// The package root, found from this file's path (`Tests/EventdDaemonTests/...`).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root, found from this file's path.
+    static let repositoryRoot = packageRoot()
 
     static func text(of path: String) throws -> String {
         try String(contentsOf: repositoryRoot.appendingPathComponent(path), encoding: .utf8)
@@ -156,24 +156,12 @@ import Testing
 
     // MARK: config keys
 
-    /// How the table names what a key takes: the codec's own words, shortened for the three long ones that
-    /// the page explains once above the table.
-    static func takes(_ spec: ConfigKeySpec) -> String {
-        let short = [
-            ByteSize.expected: "byte size",
-            ConfigDuration.expected: "duration",
-            ConfigCodec<ListenAddress>.listen.expected: "listen address",
-        ]
-        if let name = short[spec.expected] { return name }
-        return spec.expected.replacing(#/^an? /#, with: "")
-    }
-
     /// The cells the code gives a key: key, what it takes, its built-in default, its environment variable, and
     /// whether a reload applies it (`ConfigChanges`).
     static func expectedCells(_ spec: ConfigKeySpec) -> [String] {
         let defaultValue = spec.render(EventdConfig()).map(code) ?? "unset"
         let onReload = ConfigChanges.isLive(spec.path) ? "live" : "restart"
-        return [code(spec.path), takes(spec), defaultValue, code(spec.environmentName), onReload]
+        return [code(spec.path), ConfigReference.takes(spec), defaultValue, code(spec.environmentName), onReload]
     }
 
     /// One row per key in `ConfigSchema` order, with what it takes, its default, its variable and what a reload

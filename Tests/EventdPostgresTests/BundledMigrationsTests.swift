@@ -1,6 +1,7 @@
 import EventdMigrations
 import EventdPostgres
 import Testing
+@testable import EventdTesting
 
 /// The real SQL files. These fail while Sources/EventdMigrations/SQL is incomplete; find them with
 /// `swift test --filter BundledMigrationsTests`.
@@ -28,7 +29,7 @@ struct BundledMigrationsTests {
     }
 
     @Test func bundledMigrationsCreateTheElevenBusinessTables() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             var log: [String] = []
             do {

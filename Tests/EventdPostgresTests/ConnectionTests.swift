@@ -1,11 +1,12 @@
 import EventdPostgres
 import Foundation
 import Testing
+@testable import EventdTesting
 
 @Suite("Connecting")
 struct ConnectionTests {
     @Test func connectsByURLAndReportsServerFacts() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect(applicationName: "eventd-conn-test")
             #expect(connection.isConnected)
             #expect(connection.serverVersion >= 130_000)
@@ -26,7 +27,7 @@ struct ConnectionTests {
     }
 
     @Test func connectsWithPGEnvironmentWhenURLIsNilOrEmpty() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let reference = try db.connect()
             var variables: [String: String?] = [
                 "PGHOST": reference.host, "PGPORT": reference.port, "PGUSER": reference.userName, "PGDATABASE": db.name,
@@ -125,7 +126,7 @@ struct ConnectionTests {
     }
 
     @Test func closedConnectionThrowsConnectionClosed() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             connection.close()
             connection.close()
@@ -137,7 +138,7 @@ struct ConnectionTests {
     }
 
     @Test func terminatedBackendIsAConnectionProblemAndResetRecovers() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let killer = try db.connect()
             try killer.query("SELECT pg_terminate_backend($1::int)", [String(connection.backendPID)])

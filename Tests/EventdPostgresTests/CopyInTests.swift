@@ -1,10 +1,11 @@
 import EventdPostgres
 import Testing
+@testable import EventdTesting
 
 @Suite("COPY FROM STDIN")
 struct CopyInTests {
     @Test func rowsLandAndTheServerCountIsReturned() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE t (id int, name text, props jsonb)")
             let count = try connection.copyIn("COPY t (id, name, props) FROM STDIN") { writer in
@@ -20,7 +21,7 @@ struct CopyInTests {
     }
 
     @Test func oneLargeBufferPassesThrough() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE t (id int, pad text)")
             var buffer: [UInt8] = []
@@ -35,7 +36,7 @@ struct CopyInTests {
     }
 
     @Test func badRowThrowsWithSQLStateAndConnectionStaysUsable() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE t (id int, name text)")
             let error = #expect(throws: PostgresError.self) {
@@ -58,7 +59,7 @@ struct CopyInTests {
     }
 
     @Test func constraintViolationDuringCopyCarriesSQLState() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE t (id int PRIMARY KEY)")
             let error = #expect(throws: PostgresError.self) {
@@ -70,7 +71,7 @@ struct CopyInTests {
 
     @Test func errorThrownByBodyAbortsTheCopyAndIsRethrown() throws {
         struct ProducerFailed: Error, Equatable { let reason: String }
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE t (id int)")
             #expect(throws: ProducerFailed(reason: "spool unreadable")) {
@@ -87,7 +88,7 @@ struct CopyInTests {
     }
 
     @Test func statementErrorsAndNonCopyStatementsAreReported() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let missing = #expect(throws: PostgresError.self) {
                 try connection.copyIn("COPY nowhere FROM STDIN") { _ in Issue.record("body must not run") }
@@ -103,7 +104,7 @@ struct CopyInTests {
     }
 
     @Test func copyThroughQueryIsRefusedWithoutWedgingTheConnection() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE t (id int)")
             let error = #expect(throws: PostgresError.self) { try connection.query("COPY t FROM STDIN") }

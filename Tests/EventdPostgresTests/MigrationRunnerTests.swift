@@ -2,6 +2,7 @@ import EventdMigrations
 import EventdPostgres
 import Foundation
 import Testing
+@testable import EventdTesting
 
 @Suite("Migration runner")
 struct MigrationRunnerTests {
@@ -14,7 +15,7 @@ struct MigrationRunnerTests {
     }
 
     @Test func appliesInOrderRecordsChecksumsAndRerunIsANoOp() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             // Given out of order on purpose: the runner sorts by version.
             let runner = MigrationRunner(connection: connection, migrations: [Self.three, Self.one, Self.two])
@@ -35,7 +36,7 @@ struct MigrationRunnerTests {
     }
 
     @Test func checksumIsTheSHA256OfTheFileBytes() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let server = try connection.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", [Self.one.sql]).first?[0]
             #expect(Self.one.checksum == server)
@@ -43,7 +44,7 @@ struct MigrationRunnerTests {
     }
 
     @Test func refusesAChangedMigrationBeforeApplyingAnything() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try MigrationRunner(connection: connection, migrations: [Self.one, Self.two]).apply()
             let edited = Migration(version: 2, name: "add_items", sql: "INSERT INTO items VALUES (1, 'a'), (2, 'B');")
@@ -60,7 +61,7 @@ struct MigrationRunnerTests {
     }
 
     @Test func failingMigrationRollsBackAndLeavesNoLedgerRow() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let broken = Migration(version: 2, name: "broken", sql: "CREATE TABLE half_done (id int); INSERT INTO missing_table VALUES (1);")
             let runner = MigrationRunner(connection: connection, migrations: [Self.one, broken, Self.three])
@@ -79,7 +80,7 @@ struct MigrationRunnerTests {
     }
 
     @Test func failureReportsTheLineOfTheFailingStatement() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let typo = Migration(version: 7, name: "typo", sql: "-- héllo\nCREATE TABLE ok (id int);\n\nSELECT nope FROM ok;\n")
             let error = #expect(throws: MigrationError.self) { try MigrationRunner(connection: connection, migrations: [typo]).apply() }
@@ -89,7 +90,7 @@ struct MigrationRunnerTests {
     }
 
     @Test func migrationThatCommitsItselfIsReported() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let rogue = Migration(version: 1, name: "rogue", sql: "CREATE TABLE r (id int); COMMIT;")
             var notices: [String] = []
@@ -101,7 +102,7 @@ struct MigrationRunnerTests {
     }
 
     @Test func twoConcurrentRunnersApplyEachMigrationExactlyOnce() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let migrations = [
                 Migration(version: 1, name: "slow_create", sql: "CREATE TABLE side_effects (version int); INSERT INTO side_effects VALUES (1); SELECT pg_sleep(1);"),
                 Migration(version: 2, name: "second", sql: "INSERT INTO side_effects VALUES (2); SELECT pg_sleep(0.1);"),
@@ -150,7 +151,7 @@ struct MigrationRunnerTests {
     }
 
     @Test func statusListsAppliedPendingAndChanged() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let fresh = try MigrationRunner(connection: connection, migrations: [Self.one, Self.two]).status()
             #expect(fresh.map(\.state) == [.pending, .pending])
@@ -168,7 +169,7 @@ struct MigrationRunnerTests {
     }
 
     @Test func environmentIsVisibleToTheMigrationOnly() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let probe = Migration(version: 1, name: "probe", sql: "CREATE TABLE seen AS SELECT current_setting('app.environment', true) AS environment;")
             let plain = Migration(version: 2, name: "plain", sql: "INSERT INTO seen SELECT current_setting('app.environment', true);")
@@ -184,7 +185,7 @@ struct MigrationRunnerTests {
     }
 
     @Test func duplicateVersionsAreRejected() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let twin = Migration(version: 1, name: "twin", sql: "SELECT 1")
             let error = #expect(throws: MigrationError.self) { try MigrationRunner(connection: connection, migrations: [Self.one, twin]).apply() }

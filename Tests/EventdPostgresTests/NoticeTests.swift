@@ -1,10 +1,11 @@
 import EventdPostgres
 import Testing
+@testable import EventdTesting
 
 @Suite("Notices")
 struct NoticeTests {
     @Test func noticeHandlerReceivesRaisedNotices() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             var received: [PostgresNotice] = []
             connection.noticeHandler = { received.append($0) }
@@ -24,7 +25,7 @@ struct NoticeTests {
     }
 
     @Test func noticeHandlerSurvivesReset() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             var messages: [String] = []
             connection.noticeHandler = { messages.append($0.message) }

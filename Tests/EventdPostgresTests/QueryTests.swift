@@ -1,10 +1,11 @@
 import EventdPostgres
 import Testing
+@testable import EventdTesting
 
 @Suite("Queries")
 struct QueryTests {
     @Test func parametersRoundTripNullsUnicodeAndQuotesWithoutInjection() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE students (id int PRIMARY KEY, name text, nick text)")
             let hostile = "Robert'); DROP TABLE students;-- \"quoted\" \\ backslash $1"
@@ -29,7 +30,7 @@ struct QueryTests {
     }
 
     @Test func typedHelpersConvertTextValues() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let row = try #require(try connection.query("SELECT 42, true, false, 2.5::float8, 'Infinity'::float8, NULL::int, 'abc'").first)
             #expect(try row.int(0) == 42)
@@ -44,7 +45,7 @@ struct QueryTests {
     }
 
     @Test func updateReportsAffectedRows() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 10)")
             let result = try connection.query("UPDATE t SET id = id + 100 WHERE id <= $1", ["4"])
@@ -54,7 +55,7 @@ struct QueryTests {
     }
 
     @Test func uniqueViolationCarriesSQLStateAndDetail() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE t (id int CONSTRAINT t_pkey PRIMARY KEY)")
             try connection.query("INSERT INTO t VALUES ($1)", ["1"])
@@ -70,7 +71,7 @@ struct QueryTests {
     }
 
     @Test func executeRunsManyStatementsAndStopsAtTheFirstError() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE a (x int); INSERT INTO a VALUES (1); INSERT INTO a VALUES (2);")
             let error = #expect(throws: PostgresError.self) {
@@ -84,7 +85,7 @@ struct QueryTests {
     }
 
     @Test func nulBytesAreRejectedBeforeReachingLibpq() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             let error = #expect(throws: PostgresError.self) { try connection.query("SELECT $1::text", ["a\u{0}b"]) }
             #expect(error?.code == .invalidArgument)
@@ -93,7 +94,7 @@ struct QueryTests {
     }
 
     @Test func transactionCommitsAndRollsBack() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             try connection.execute("CREATE TABLE t (id int PRIMARY KEY)")
             let value = try connection.transaction { connection in

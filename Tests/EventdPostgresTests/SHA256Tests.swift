@@ -1,6 +1,7 @@
 import EventdMigrations
 import EventdPostgres
 import Testing
+@testable import EventdTesting
 
 /// Migration checksums are SHA-256 computed in Swift; checked against FIPS 180-4 vectors and the server.
 @Suite("SHA-256 checksums")
@@ -27,7 +28,7 @@ struct SHA256Tests {
     }
 
     @Test func agreesWithTheServerAcrossBlockBoundaries() throws {
-        try TestDatabase.with { db in
+        try withTestDatabase(migrated: false) { db in
             let connection = try db.connect()
             for length in [1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000] {
                 let text = String((0..<length).map { Character(Unicode.Scalar(UInt8(97 + $0 % 26))) }) + "é"

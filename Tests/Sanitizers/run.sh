@@ -8,7 +8,7 @@
 # project-local server of `deploy/dev/eventd-dev postgres start` (postgresql://postgres@127.0.0.1:54329/postgres).
 # Tests run serially (--no-parallel), as in the README's test command. Instrumented code runs several times
 # slower, so the tests' waits for a condition (daemon ready, rows landed, a reply) are stretched by
-# EVENTD_TEST_TIMEOUT_SCALE (default here 4; Tests/EventdDaemonTests/Support/TestTimeout.swift) — never
+# EVENTD_TEST_TIMEOUT_SCALE (default here 4; Tests/EventdTesting/TestTimeout.swift) — never
 # what a test asserts about eventd's behaviour.
 # Every report goes to a file under <build folder>/reports/ (log_path), including those of the instrumented
 # `eventd serve` processes some tests start; the reports are printed at the end.

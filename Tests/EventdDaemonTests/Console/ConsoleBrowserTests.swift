@@ -2,6 +2,7 @@
 import EventdMigrations
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// Each console page in headless Chromium (Debian's `chromium`): it loads with the Basic credential, the
 /// browser logs no console message (the pages have no script, so any message is a CSP violation or an
@@ -14,29 +15,29 @@ struct ConsoleBrowserTests {
 
     @Test(.enabled(if: HTTPBrowserTests.chromium != nil, "chromium is not installed (apt-get install chromium); .ci/run installs it"))
     func everyPageLoadsInChromiumWithoutConsoleMessages() async throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        try Self.seed(database)
-        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
-        try await ConsoleTestDaemon.with(database: database) { daemon in
-            let console = try #require(daemon.running.daemon.console)
-            console.sample()
-            let client = try LineClient(port: daemon.running.tcpPort)
-            for index in 0..<200 { try client.send(#"{"type":"track","event":"browser_test_\#(index % 4)","anonymousId":"a"}"# + "\n") }
-            try client.send("{\"type\":\"track\",\"event\":\"<script>alert(1)</script>\"\n")
-            try await Task.sleep(for: .milliseconds(500))
-            console.sample()
-            for page in ConsolePage.allCases {
-                let url = "http://\(ConsoleTestDaemon.user):\(ConsoleTestDaemon.password)@127.0.0.1:\(daemon.port)\(page.path)"
-                let file = Self.screenshots.appendingPathComponent("\(page.rawValue).png")
-                try? FileManager.default.removeItem(at: file)
-                let (dom, log) = try await Self.chromium(url: url, screenshot: file, height: page == .dashboards ? 3400 : 1300)
-                #expect(dom.contains("<h1>\(page.title)</h1>"), "\(page.path) rendered (not a 401): \(dom.prefix(300))")
-                let messages = log.split(separator: "\n").filter { $0.contains(":CONSOLE") }
-                #expect(messages.isEmpty, "\(page.path) logged: \(messages)")
-                #expect(!dom.contains("<script"), "\(page.path) holds no script, the hostile name included")
-                let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-                #expect(size > 10_000, "a screenshot of \(page.path) at \(file.path)")
+        try await withTestDatabase { database in
+            try Self.seed(database)
+            try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+            try await ConsoleTestDaemon.with(database: database) { daemon in
+                let console = try #require(daemon.running.daemon.console)
+                console.sample()
+                let client = try LineClient(port: daemon.running.tcpPort)
+                for index in 0..<200 { try client.send(#"{"type":"track","event":"browser_test_\#(index % 4)","anonymousId":"a"}"# + "\n") }
+                try client.send("{\"type\":\"track\",\"event\":\"<script>alert(1)</script>\"\n")
+                try await Task.sleep(for: .milliseconds(500))
+                console.sample()
+                for page in ConsolePage.allCases {
+                    let url = "http://\(ConsoleTestDaemon.user):\(ConsoleTestDaemon.password)@127.0.0.1:\(daemon.port)\(page.path)"
+                    let file = Self.screenshots.appendingPathComponent("\(page.rawValue).png")
+                    try? FileManager.default.removeItem(at: file)
+                    let (dom, log) = try await Self.chromium(url: url, screenshot: file, height: page == .dashboards ? 3400 : 1300)
+                    #expect(dom.contains("<h1>\(page.title)</h1>"), "\(page.path) rendered (not a 401): \(dom.prefix(300))")
+                    let messages = log.split(separator: "\n").filter { $0.contains(":CONSOLE") }
+                    #expect(messages.isEmpty, "\(page.path) logged: \(messages)")
+                    #expect(!dom.contains("<script"), "\(page.path) holds no script, the hostile name included")
+                    let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+                    #expect(size > 10_000, "a screenshot of \(page.path) at \(file.path)")
+                }
             }
         }
     }

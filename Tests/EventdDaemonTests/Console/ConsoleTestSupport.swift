@@ -2,6 +2,7 @@
 import Foundation
 import NIOPosix
 import Prometheus
+@testable import EventdTesting
 
 /// A daemon with its admin listener (and so the console) on an ephemeral loopback port.
 struct ConsoleTestDaemon {
@@ -23,15 +24,10 @@ struct ConsoleTestDaemon {
         config.admin.listen = ListenAddress(host: "127.0.0.1", port: 0)
         config.sources.tcp.listen = ListenAddress(host: "127.0.0.1", port: 0)
         configure(&config)
-        let running = try await RunningDaemon.start(config: config, databaseURL: database.url,
-                                                    prometheus: PrometheusCollectorRegistry())
-        do {
+        try await withDaemon(await RunningDaemon.start(config: config, databaseURL: database.url,
+                                                 prometheus: PrometheusCollectorRegistry())) { running in
             try await body(ConsoleTestDaemon(running: running))
-        } catch {
-            try? await running.stop()
-            throw error
         }
-        try await running.stop()
     }
 
     /// GET `path` with `headers`, off Swift's cooperative threads (the client blocks on its socket).
@@ -54,5 +50,3 @@ struct ConsoleTestDaemon {
         return out
     }
 }
-
-extension HTTPTestClient.Response: @unchecked Sendable {}

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import EventdPostgres
 import Testing
+@testable import EventdTesting
 
 /// `/console/refusals` runs exactly `RefusalQueries` (the strings `Benchmarks/query-bench.sh` times),
 /// and their parameters filter as the form says, on a real PostgreSQL.
@@ -17,29 +18,29 @@ import Testing
     }
 
     @Test func unsetFiltersMatchEverythingAndSetOnesOnlyTheirRows() throws {
-        let database = try TestDatabase.create(prefix: "eventd_refusal_queries_test")
-        defer { database.drop() }
-        let connection = try database.connect()
-        defer { connection.close() }
-        // 3 too_deep from web, 2 malformed_json from web, 4 malformed_json from app; 5 more two days ago.
-        try connection.execute("""
-            INSERT INTO analytics.rejected_events (received_at, transport, source_key, reason, detail, raw, raw_size)
-            SELECT now() - make_interval(mins => g), 'http', s, r, 'd', '\\x7b'::bytea, 1
-            FROM (VALUES ('web', 'too_deep', 3), ('web', 'malformed_json', 2), ('app', 'malformed_json', 4)) v(s, r, n),
-                 generate_series(1, v.n) g;
-            INSERT INTO analytics.rejected_events (received_at, transport, source_key, reason, detail, raw, raw_size)
-            SELECT now() - interval '2 days', 'tcp', 'web', 'too_deep', 'old', NULL, 0 FROM generate_series(1, 5);
-            """)
-        func total(_ query: [String: String]) throws -> (counted: Int, sampled: Int) {
-            let filter = RefusalsPage.Filter(query)
-            let counts = try connection.query(filter.statements[0].sql, filter.statements[0].parameters)
-            let samples = try connection.query(filter.statements[1].sql, filter.statements[1].parameters)
-            return (try counts.reduce(0) { $0 + (try $1.int("n") ?? 0) }, samples.count)
+        try withTestDatabase(prefix: "eventd_refusal_queries_test") { database in
+            let connection = try database.connect()
+            defer { connection.close() }
+            // 3 too_deep from web, 2 malformed_json from web, 4 malformed_json from app; 5 more two days ago.
+            try connection.execute("""
+                INSERT INTO analytics.rejected_events (received_at, transport, source_key, reason, detail, raw, raw_size)
+                SELECT now() - make_interval(mins => g), 'http', s, r, 'd', '\\x7b'::bytea, 1
+                FROM (VALUES ('web', 'too_deep', 3), ('web', 'malformed_json', 2), ('app', 'malformed_json', 4)) v(s, r, n),
+                     generate_series(1, v.n) g;
+                INSERT INTO analytics.rejected_events (received_at, transport, source_key, reason, detail, raw, raw_size)
+                SELECT now() - interval '2 days', 'tcp', 'web', 'too_deep', 'old', NULL, 0 FROM generate_series(1, 5);
+                """)
+            func total(_ query: [String: String]) throws -> (counted: Int, sampled: Int) {
+                let filter = RefusalsPage.Filter(query)
+                let counts = try connection.query(filter.statements[0].sql, filter.statements[0].parameters)
+                let samples = try connection.query(filter.statements[1].sql, filter.statements[1].parameters)
+                return (try counts.reduce(0) { $0 + (try $1.int("n") ?? 0) }, samples.count)
+            }
+            #expect(try total([:]) == (9, 9))
+            #expect(try total(["reason": "malformed_json"]) == (6, 6))
+            #expect(try total(["source_key": "web"]) == (5, 5))
+            #expect(try total(["reason": "too_deep", "source_key": "web", "since": "7d"]) == (8, 8))
+            #expect(try total(["source_key": "nobody"]) == (0, 0))
         }
-        #expect(try total([:]) == (9, 9))
-        #expect(try total(["reason": "malformed_json"]) == (6, 6))
-        #expect(try total(["source_key": "web"]) == (5, 5))
-        #expect(try total(["reason": "too_deep", "source_key": "web", "since": "7d"]) == (8, 8))
-        #expect(try total(["source_key": "nobody"]) == (0, 0))
     }
 }

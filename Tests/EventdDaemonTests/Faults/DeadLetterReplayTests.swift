@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// Refusals are exactly-once too: a spool replayed again (a crash between a replay's COMMIT and the cursor
 /// update, here forced by restoring the spool as it was), `kill -9` in the middle of a replay, and a sender

@@ -5,6 +5,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+@testable import EventdTesting
 
 /// Runs blocking client code on a thread of its own, so socket waits never hold a cooperative-pool thread.
 func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// `kill -9` of a separate `eventd serve` process under load, then a restart: every confirmed event is
 /// stored exactly once; unconfirmed ones may be missing, never duplicated.

@@ -2,6 +2,7 @@
 import Foundation
 import MetricsTestKit
 import Testing
+@testable import EventdTesting
 
 /// PostgreSQL goes away for a long time while senders keep sending with confirmations: with a spool,
 /// eventd keeps confirming (from the spool) and, once PostgreSQL is back, every confirmed event is
@@ -17,42 +18,43 @@ extension FaultTests { @Suite struct PostgresOutageTests {
         let spoolDirectory = TemporarySpoolDirectory()
         defer { spoolDirectory.remove() }
         let database = TestDatabase.existing(url: server.url)
-        let daemon = try await RunningDaemon.start(database: database, udp: false, http: true) { config in
+        try await withDaemon(await RunningDaemon.start(database: database, udp: false, http: true) { config in
             config.spool.directory = spoolDirectory.path
             config.spool.divertAfter = .milliseconds(500)
             config.spool.fsync = .batch
-        }
-        let confirmed = ConfirmedIDs()
-        let stop = StopFlag()
-        let tcpPort = daemon.tcpPort, httpPort = daemon.httpPort
-        async let tcpLines = onThread {
-            try runAckSender(port: tcpPort, prefix: "out-tcp", eventsPerLine: 10, interval: .milliseconds(20),
-                             confirmed: confirmed, stop: stop)
-        }
-        async let httpRequests = onThread { try Self.httpSender(port: httpPort, confirmed: confirmed, stop: stop) }
+        }) { daemon in
+            let confirmed = ConfirmedIDs()
+            let stop = StopFlag()
+            let tcpPort = daemon.tcpPort, httpPort = daemon.httpPort
+            async let tcpLines = onThread {
+                try runAckSender(port: tcpPort, prefix: "out-tcp", eventsPerLine: 10, interval: .milliseconds(20),
+                                 confirmed: confirmed, stop: stop)
+            }
+            async let httpRequests = onThread { try Self.httpSender(port: httpPort, confirmed: confirmed, stop: stop) }
 
-        try await Task.sleep(for: .seconds(2))
-        let beforeOutage = confirmed.count
-        try await server.stop()
-        try await Task.sleep(for: Self.outage)
-        let duringOutage = confirmed.count - beforeOutage
-        try await server.restart()
-        try await Task.sleep(for: .seconds(3))
-        stop.stop()
-        let (lines, requests) = try await (tcpLines, httpRequests)
+            try await Task.sleep(for: .seconds(2))
+            let beforeOutage = confirmed.count
+            try await server.stop()
+            try await Task.sleep(for: Self.outage)
+            let duringOutage = confirmed.count - beforeOutage
+            try await server.restart()
+            try await Task.sleep(for: .seconds(3))
+            stop.stop()
+            let (lines, requests) = try await (tcpLines, httpRequests)
 
-        // Replay drains the spool into PostgreSQL; then every confirmed event is there once.
-        let total = confirmed.count
-        let stored = try await database.waitForCount(
-            "SELECT count(*) FROM analytics.events WHERE message_id LIKE 'out-%'", toReach: total, timeout: .seconds(60))
-        try await daemon.stop()
-        let check = try checkExactlyOnce(confirmed.all, database: database, prefix: "out-")
-        #expect(beforeOutage > 0 && duringOutage > 0, "senders were confirmed before and during the outage")
-        #expect(confirmed.spooled > 0, "acks during the outage came from the spool")
-        #expect(check.missing.isEmpty, "confirmed but missing: \(check.missing.prefix(5))")
-        #expect(check.duplicated == 0)
-        #expect(stored == total, "\(lines) TCP lines and \(requests) HTTP requests sent")
-        #expect(spoolDirectory.segmentFiles().isEmpty, "the spool is empty after the replay")
+            // Replay drains the spool into PostgreSQL; then every confirmed event is there once.
+            let total = confirmed.count
+            let stored = try await database.waitForCount(
+                "SELECT count(*) FROM analytics.events WHERE message_id LIKE 'out-%'", toReach: total, timeout: .seconds(60))
+            try await daemon.stop()
+            let check = try checkExactlyOnce(confirmed.all, database: database, prefix: "out-")
+            #expect(beforeOutage > 0 && duringOutage > 0, "senders were confirmed before and during the outage")
+            #expect(confirmed.spooled > 0, "acks during the outage came from the spool")
+            #expect(check.missing.isEmpty, "confirmed but missing: \(check.missing.prefix(5))")
+            #expect(check.duplicated == 0)
+            #expect(stored == total, "\(lines) TCP lines and \(requests) HTTP requests sent")
+            #expect(spoolDirectory.segmentFiles().isEmpty, "the spool is empty after the replay")
+        }
     }
 
     /// POSTs batches of 5 events; a 200 confirms them, anything else (503 while saturated) does not.

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// A soak: `eventd serve` (a separate process, spool on) at a steady rate over TCP with acks, HTTP and
 /// UDP, plus connection churn. Every confirmed event must land exactly once, and after a warm-up its

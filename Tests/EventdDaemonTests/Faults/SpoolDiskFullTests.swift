@@ -2,6 +2,7 @@
 import Foundation
 import MetricsTestKit
 import Testing
+@testable import EventdTesting
 
 /// A full spool (its `max_bytes` reached, or a real ENOSPC from a tiny tmpfs) while PostgreSQL is down
 /// turns into backpressure — acks stop, TCP stops being read, HTTP answers 503 — and never into loss:
@@ -14,7 +15,7 @@ extension FaultTests { @Suite struct SpoolDiskFullTests {
         let spoolDirectory = TemporarySpoolDirectory()
         defer { spoolDirectory.remove() }
         let database = TestDatabase.existing(url: server.url)
-        let daemon = try await RunningDaemon.start(database: database, udp: false, http: true) { config in
+        try await withDaemon(await RunningDaemon.start(database: database, udp: false, http: true) { config in
             config.spool.directory = spoolDirectory.path
             config.spool.maxBytes = 64 << 10
             config.spool.segmentBytes = 16 << 10
@@ -22,53 +23,54 @@ extension FaultTests { @Suite struct SpoolDiskFullTests {
             config.ring.capacity = 4
             config.ring.maxBytes = 128 << 10
             config.limits.maxBatchBytes = 64 << 10
-        }
-        try await server.stop()
-        let confirmed = ConfirmedIDs()
-        let stop = StopFlag()
-        let port = daemon.tcpPort
-        async let acked = onThread {
-            try runAckSender(port: port, prefix: "full-ack", eventsPerLine: 20, interval: .milliseconds(10),
-                             confirmed: confirmed, stop: stop)
-        }
-        let ackDeadline = TestTimeout.deadline(after: .seconds(20))
-        while confirmed.spooled == 0, ContinuousClock.now < ackDeadline { try await Task.sleep(for: .milliseconds(20)) }
-        // A sender without acks that never waits: it fills the ring, then its socket stops being read.
-        async let blasted = onThread { () throws -> Int in
-            let client = try LineClient(port: port)
-            for line in 0..<200 { try client.send(faultLine(prefix: "full-blast", line: line, events: 20).text) }
-            return 200 * 20
-        }
+        }) { daemon in
+            try await server.stop()
+            let confirmed = ConfirmedIDs()
+            let stop = StopFlag()
+            let port = daemon.tcpPort
+            async let acked = onThread {
+                try runAckSender(port: port, prefix: "full-ack", eventsPerLine: 20, interval: .milliseconds(10),
+                                 confirmed: confirmed, stop: stop)
+            }
+            let ackDeadline = TestTimeout.deadline(after: .seconds(20))
+            while confirmed.spooled == 0, ContinuousClock.now < ackDeadline { try await Task.sleep(for: .milliseconds(20)) }
+            // A sender without acks that never waits: it fills the ring, then its socket stops being read.
+            async let blasted = onThread { () throws -> Int in
+                let client = try LineClient(port: port)
+                for line in 0..<200 { try client.send(faultLine(prefix: "full-blast", line: line, events: 20).text) }
+                return 200 * 20
+            }
 
-        let metrics = daemon.metrics
-        let deadline = TestTimeout.deadline(after: .seconds(20))
-        while metrics.counterTotal(label: MetricName.spoolFull) == 0, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        #expect(metrics.counterTotal(label: MetricName.spoolFull) > 0, "the spool filled up")
-        try await Task.sleep(for: .seconds(1))
-        let stalledAt = confirmed.count
-        try await Task.sleep(for: .seconds(2))
-        #expect(confirmed.count == stalledAt, "no confirmation while neither PostgreSQL nor the spool takes events")
-        #expect(stalledAt > 0 && confirmed.spooled > 0, "events were confirmed from the spool until it was full")
-        let http = try HTTPTestClient(port: daemon.httpPort)
-        let refused = try http.request("POST", "/v1/batch", body: "{\"batch\":[\(faultEvent("full-http-0"))]}")
-        #expect(refused.status == 503, "HTTP is refused while the ring is full")
+            let metrics = daemon.metrics
+            let deadline = TestTimeout.deadline(after: .seconds(20))
+            while metrics.counterTotal(label: MetricName.spoolFull) == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(metrics.counterTotal(label: MetricName.spoolFull) > 0, "the spool filled up")
+            try await Task.sleep(for: .seconds(1))
+            let stalledAt = confirmed.count
+            try await Task.sleep(for: .seconds(2))
+            #expect(confirmed.count == stalledAt, "no confirmation while neither PostgreSQL nor the spool takes events")
+            #expect(stalledAt > 0 && confirmed.spooled > 0, "events were confirmed from the spool until it was full")
+            let http = try HTTPTestClient(port: daemon.httpPort)
+            let refused = try http.request("POST", "/v1/batch", body: "{\"batch\":[\(faultEvent("full-http-0"))]}")
+            #expect(refused.status == 503, "HTTP is refused while the ring is full")
 
-        try await server.restart()
-        let sent = try await blasted
-        try await Task.sleep(for: .seconds(1))
-        stop.stop()
-        _ = try await acked
-        let expected = confirmed.count + sent
-        try await database.waitForCount("SELECT count(*) FROM analytics.events WHERE message_id LIKE 'full-%'",
-                                        toReach: expected, timeout: .seconds(30))
-        try await daemon.stop()
-        let check = try checkExactlyOnce(confirmed.all, database: database, prefix: "full-")
-        #expect(check.missing.isEmpty)
-        #expect(check.duplicated == 0)
-        // The blasted events were never confirmed but were held, not dropped: all of them land too.
-        #expect(try database.scalar("SELECT count(*) FROM analytics.events WHERE message_id LIKE 'full-blast-%'") == sent)
+            try await server.restart()
+            let sent = try await blasted
+            try await Task.sleep(for: .seconds(1))
+            stop.stop()
+            _ = try await acked
+            let expected = confirmed.count + sent
+            try await database.waitForCount("SELECT count(*) FROM analytics.events WHERE message_id LIKE 'full-%'",
+                                            toReach: expected, timeout: .seconds(30))
+            try await daemon.stop()
+            let check = try checkExactlyOnce(confirmed.all, database: database, prefix: "full-")
+            #expect(check.missing.isEmpty)
+            #expect(check.duplicated == 0)
+            // The blasted events were never confirmed but were held, not dropped: all of them land too.
+            #expect(try database.scalar("SELECT count(*) FROM analytics.events WHERE message_id LIKE 'full-blast-%'") == sent)
+        }
     }
 
     /// The same with a real full disk: the spool on a 256 KiB tmpfs mounted in a private mount namespace

@@ -1,5 +1,6 @@
 @testable import EventdDaemon
 import Testing
+@testable import EventdTesting
 
 /// `LoaderStateMachine` with a fake clock (instants passed in) and fixed jitter: outages with and
 /// without a spool, recovery, the drain deadline and lane hand-back, as tables of events and actions.

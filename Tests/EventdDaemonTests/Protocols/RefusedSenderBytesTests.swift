@@ -2,6 +2,7 @@
 import EventdCore
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// A refused vendor event keeps the sender's own bytes in `analytics.rejected_events.raw` — the
 /// element of the vendor's batch (after its transfer encoding is undone), or a pixel's query
@@ -14,13 +15,14 @@ struct RefusedSenderBytesTests {
 
     /// Sends through a fresh daemon, then returns the stored refusals' (reason, raw as text, index).
     static func refusals(_ send: (HTTPTestClient, Int) throws -> Void) async throws -> [[String?]] {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let daemon = try await HTTPTestDaemon.start(databaseURL: database.url)
-        try send(try daemon.client(), daemon.port)
-        try await daemon.stop()
-        return try database.connect().query(
-            "SELECT reason, convert_from(raw, 'UTF8'), batch_index::text FROM analytics.rejected_events ORDER BY batch_index").map(\.values)
+        try await withTestDatabase { database in
+            try await withDaemon(await HTTPTestDaemon.start(databaseURL: database.url)) { daemon in
+                try send(try daemon.client(), daemon.port)
+                try await daemon.stop()
+                return try database.connect().query(
+                    "SELECT reason, convert_from(raw, 'UTF8'), batch_index::text FROM analytics.rejected_events ORDER BY batch_index").map(\.values)
+            }
+        }
     }
 
     @Test func posthogKeepsTheBatchElementAsSent() async throws {

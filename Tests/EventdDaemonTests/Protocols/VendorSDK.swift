@@ -1,4 +1,5 @@
 import Foundation
+@testable import EventdTesting
 
 /// Runs a short Python script with the vendors' SDKs (posthog, mixpanel, snowplow-tracker) from the
 /// project's virtualenv `.local/venv`, which `deploy/dev/eventd-dev test` creates and fills from

@@ -2,6 +2,7 @@
 import EventdPostgres
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// 011's incremental rollup: every run folds in only what is new and subtracts what was deleted or
 /// updated, and the result equals a GROUP BY over raw events after every run — however inserts (in

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import EventdPostgres
 import Foundation
+@testable import EventdTesting
 
 /// SQL the rollup tests share: random events, and the rollup's distance from a GROUP BY over raw events.
 enum RollupSQL {
@@ -125,11 +126,11 @@ func onThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
 /// A migrated database and a connection to it for one rollup test, dropped afterwards even when `body`
 /// throws.
 func withRollupDatabase(_ body: (TestDatabase, PostgresConnection) throws -> Void) throws {
-    let database = try TestDatabase.create(prefix: "eventd_rollup_test")
-    defer { database.drop() }
-    let connection = try database.connect()
-    defer { connection.close() }
-    try body(database, connection)
+    try withTestDatabase(prefix: "eventd_rollup_test") { database in
+        let connection = try database.connect()
+        defer { connection.close() }
+        try body(database, connection)
+    }
 }
 
 /// Polls `sql` (a count) on `connection` until it is positive or `timeout` passes.

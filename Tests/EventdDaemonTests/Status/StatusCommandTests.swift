@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// `eventd status`: what it reads from the admin endpoint, and what it says about it.
 @Suite struct StatusReadingTests {

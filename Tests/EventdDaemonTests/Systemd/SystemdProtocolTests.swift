@@ -4,6 +4,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+@testable import EventdTesting
 
 /// The systemd protocols as plain values: notification text, the watchdog and socket-activation
 /// environments, the status line and what a reload changes. No daemon, no database.

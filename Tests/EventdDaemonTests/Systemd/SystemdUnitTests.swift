@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// The shipped unit files and install scripts, checked with systemd's own tools: `systemd-analyze verify`
 /// and `systemd-analyze security --offline` (systemd 252 or newer), and an install into a staging tree.

@@ -1,41 +1,43 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// `eventd_events_by_protocol_total`: events counted by the protocol they came in, beside their
 /// transport, and shown by `eventd status` and the console's Live page.
 @Suite(.serialized)
 struct EventsByProtocolTests {
     @Test func acceptedAndRefusedEventsAreCountedByProtocolAndTransport() async throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let daemon = try await RunningDaemon.start(database: database, tcp: true, udp: false, http: true)
-        let response = try HTTPTestClient(port: daemon.httpPort).request("POST", "/v1/batch", headers: [("Content-Type", "application/json")], body: """
-            {"batch":[{"type":"track","event":"Via Segment","userId":"u-1"},{"type":"track","userId":"u-1","event":""}]}
-            """)
-        #expect(response.status == 200 || response.status == 400, "\(response.status) \(response.text)")
-        try LineClient(port: daemon.tcpPort).send("""
-            {"type":"track","event":"Via TCP","userId":"u-2"}
-            {"type":"track","event":"Via TCP too","userId":"u-2"}
-            {not json
+        try await withTestDatabase { database in
+            try await withDaemon(await RunningDaemon.start(database: database, tcp: true, udp: false, http: true)) { daemon in
+                let response = try HTTPTestClient(port: daemon.httpPort).request("POST", "/v1/batch", headers: [("Content-Type", "application/json")], body: """
+                    {"batch":[{"type":"track","event":"Via Segment","userId":"u-1"},{"type":"track","userId":"u-1","event":""}]}
+                    """)
+                #expect(response.status == 200 || response.status == 400, "\(response.status) \(response.text)")
+                try LineClient(port: daemon.tcpPort).send("""
+                    {"type":"track","event":"Via TCP","userId":"u-2"}
+                    {"type":"track","event":"Via TCP too","userId":"u-2"}
+                    {not json
 
-            """)
-        #expect(try await database.waitForCount("SELECT count(*) FROM analytics.events", toReach: 3) == 3)
-        #expect(try await database.waitForCount("SELECT count(*) FROM analytics.rejected_events", toReach: 2) == 2)
-        try await daemon.stop()
+                    """)
+                #expect(try await database.waitForCount("SELECT count(*) FROM analytics.events", toReach: 3) == 3)
+                #expect(try await database.waitForCount("SELECT count(*) FROM analytics.rejected_events", toReach: 2) == 2)
+                try await daemon.stop()
 
-        func count(_ transport: String, _ name: String, _ outcome: String) -> Int64 {
-            daemon.metrics.counters.first {
-                $0.label == MetricName.eventsByProtocol && $0.dimensions.contains { $0 == ("transport", transport) }
-                    && $0.dimensions.contains { $0 == ("protocol", name) } && $0.dimensions.contains { $0 == ("outcome", outcome) }
-            }?.totalValue ?? -1
+                func count(_ transport: String, _ name: String, _ outcome: String) -> Int64 {
+                    daemon.metrics.counters.first {
+                        $0.label == MetricName.eventsByProtocol && $0.dimensions.contains { $0 == ("transport", transport) }
+                            && $0.dimensions.contains { $0 == ("protocol", name) } && $0.dimensions.contains { $0 == ("outcome", outcome) }
+                    }?.totalValue ?? -1
+                }
+                #expect(count("http", "segment", "accepted") == 1)
+                #expect(count("http", "segment", "refused") == 1)
+                #expect(count("tcp", "native", "accepted") == 2)
+                #expect(count("tcp", "native", "refused") == 1)
+                #expect(count("http", "posthog", "accepted") == 0, "every protocol's counters exist from the start")
+                #expect(count("udp", "native", "accepted") == 0)
+            }
         }
-        #expect(count("http", "segment", "accepted") == 1)
-        #expect(count("http", "segment", "refused") == 1)
-        #expect(count("tcp", "native", "accepted") == 2)
-        #expect(count("tcp", "native", "refused") == 1)
-        #expect(count("http", "posthog", "accepted") == 0, "every protocol's counters exist from the start")
-        #expect(count("udp", "native", "accepted") == 0)
     }
 
     @Test func statusAndTheLivePageShowEventsByProtocol() {

@@ -1,5 +1,6 @@
 @testable import EventdDaemon
 import Testing
+@testable import EventdTesting
 
 /// The parsing of /proc/net/udp and udp6 that feeds `eventd_udp_kernel_dropped_datagrams_total`,
 /// on text laid out as Linux writes it (6.x; the `drops` column is last).

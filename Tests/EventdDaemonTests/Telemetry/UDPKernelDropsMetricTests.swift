@@ -4,6 +4,7 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+@testable import EventdTesting
 
 /// `eventd serve` as its own process with a tiny UDP receive buffer, stopped (SIGSTOP) while a bounded
 /// burst of datagrams arrives: the kernel queues what the buffer holds and drops the rest. Once eventd

@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import Foundation
 import Testing
+@testable import EventdTesting
 
 /// A real browser: headless Chromium loads a page that sends `navigator.sendBeacon` beacons —
 /// a string and an `application/json` Blob (which Chromium preflights, and sends with
@@ -16,46 +17,47 @@ struct HTTPBrowserTests {
 
     @Test(.enabled(if: chromium != nil, "chromium is not installed (apt-get install chromium); .ci/run installs it"))
     func chromiumBeaconsLandSameOriginAndCrossOrigin() async throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let pages = try PageServer()
-        defer { pages.stop() }
-        let collectorPort = try freeLoopbackPort()
-        let collectorOrigin = "http://127.0.0.1:\(collectorPort)"
-        let pageOrigin = "http://127.0.0.1:\(pages.port)"
-        let key = HTTPTestDaemon.publicKey
+        try await withTestDatabase { database in
+            let pages = try PageServer()
+            defer { pages.stop() }
+            let collectorPort = try freeLoopbackPort()
+            let collectorOrigin = "http://127.0.0.1:\(collectorPort)"
+            let pageOrigin = "http://127.0.0.1:\(pages.port)"
+            let key = HTTPTestDaemon.publicKey
 
-        func script(url: String, prefix: String) -> String {
-            """
-            <script>
-            const url = '\(url)/v1/beacon';
-            const event = (name) => JSON.stringify({type: 'track', event: name, anonymousId: 'chromium', writeKey: '\(key)',
-                                                    properties: {origin: location.origin}});
-            const sent = [
-              navigator.sendBeacon(url, event('\(prefix)-string')),
-              navigator.sendBeacon(url, new Blob([event('\(prefix)-blob')], {type: 'application/json'})),
-            ];
-            document.title = '\(prefix):' + sent.join(',');
-            </script>
-            """
-        }
-        pages.page = "<!doctype html><title>cross</title>" + script(url: collectorOrigin, prefix: "cross")
-            + "<iframe src=\"\(collectorOrigin)/test/same.html\"></iframe>"
-        let samePage = "<!doctype html><title>same</title>" + script(url: "", prefix: "same")
+            func script(url: String, prefix: String) -> String {
+                """
+                <script>
+                const url = '\(url)/v1/beacon';
+                const event = (name) => JSON.stringify({type: 'track', event: name, anonymousId: 'chromium', writeKey: '\(key)',
+                                                        properties: {origin: location.origin}});
+                const sent = [
+                  navigator.sendBeacon(url, event('\(prefix)-string')),
+                  navigator.sendBeacon(url, new Blob([event('\(prefix)-blob')], {type: 'application/json'})),
+                ];
+                document.title = '\(prefix):' + sent.join(',');
+                </script>
+                """
+            }
+            pages.page = "<!doctype html><title>cross</title>" + script(url: collectorOrigin, prefix: "cross")
+                + "<iframe src=\"\(collectorOrigin)/test/same.html\"></iframe>"
+            let samePage = "<!doctype html><title>same</title>" + script(url: "", prefix: "same")
 
-        let daemon = try await HTTPTestDaemon.start(databaseURL: database.url) { config in
-            config.sources.http.listen = ListenAddress(host: "127.0.0.1", port: collectorPort)
-            config.sources.http.writeKeys = [
-                WriteKey(name: "website", key: key, kind: .public, allowedOrigins: [collectorOrigin, pageOrigin]),
-            ]
-        } settings: { settings in
-            var settings = settings
-            settings.testOnly_pages = ["/test/same.html": samePage]
-            return settings
-        }
+            try await withDaemon(await HTTPTestDaemon.start(databaseURL: database.url) { config in
+                config.sources.http.listen = ListenAddress(host: "127.0.0.1", port: collectorPort)
+                config.sources.http.writeKeys = [
+                    WriteKey(name: "website", key: key, kind: .public, allowedOrigins: [collectorOrigin, pageOrigin]),
+                ]
+            } settings: { settings in
+                var settings = settings
+                settings.testOnly_pages = ["/test/same.html": samePage]
+                return settings
+            }) { daemon in
 
-        try await Self.withChromium(url: "\(pageOrigin)/cross.html") {
-            try await check(database: database, pageOrigin: pageOrigin, collectorOrigin: collectorOrigin, daemon: daemon)
+                try await Self.withChromium(url: "\(pageOrigin)/cross.html") {
+                    try await check(database: database, pageOrigin: pageOrigin, collectorOrigin: collectorOrigin, daemon: daemon)
+                }
+            }
         }
     }
 

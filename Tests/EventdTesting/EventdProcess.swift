@@ -81,6 +81,14 @@ final class EventdProcess {
         self.process = process
     }
 
+    /// A test that throws before its `terminate()` or `kill9()` leaves no eventd running behind it.
+    deinit {
+        if process.isRunning {
+            Glibc.kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
     var pid: Int32 { process.processIdentifier }
     var isRunning: Bool { process.isRunning }
 

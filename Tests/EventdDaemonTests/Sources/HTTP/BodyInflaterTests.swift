@@ -1,6 +1,7 @@
 @testable import EventdDaemon
 import NIOCore
 import Testing
+@testable import EventdTesting
 
 /// `BodyInflater` on its own: the same body inflates the same however the network splits it into reads.
 @Suite struct BodyInflaterTests {

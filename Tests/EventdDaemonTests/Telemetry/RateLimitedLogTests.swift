@@ -1,5 +1,6 @@
 @testable import EventdDaemon
 import Testing
+@testable import EventdTesting
 
 /// The pacing behind UDP's drop and refusal lines and the loader's outage log.
 @Suite struct RateLimitedLogTests {

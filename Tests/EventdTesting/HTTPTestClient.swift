@@ -25,17 +25,7 @@ final class HTTPTestClient {
 
     init(port: Int, timeoutSeconds: Int = 20) throws {
         self.port = port
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else { throw TestSetupError("cannot connect to 127.0.0.1:\(port): errno \(errno)") }
-        var timeout = TestTimeout.receiveTimeout(seconds: timeoutSeconds)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        fd = try connectedLoopbackSocket(port: port, receiveTimeoutSeconds: timeoutSeconds)
     }
 
     deinit { close(fd) }
@@ -176,3 +166,6 @@ func compress(_ bytes: [UInt8], format: String = "gzip") throws -> [UInt8] {
     let adler = b << 16 | a
     return [0x78, 0x9C] + raw + [UInt8(adler >> 24), UInt8(adler >> 16 & 0xFF), UInt8(adler >> 8 & 0xFF), UInt8(adler & 0xFF)]
 }
+
+// Responses are handed from the blocking client's thread back to the test (e.g. ConsoleTestDaemon.get).
+extension HTTPTestClient.Response: @unchecked Sendable {}

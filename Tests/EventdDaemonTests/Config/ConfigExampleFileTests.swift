@@ -1,12 +1,12 @@
 import Foundation
 import Testing
+@testable import EventdTesting
 @testable import EventdDaemon
 
 /// The shipped `Config/eventd.toml` must stay loadable, match the built-in defaults, and show every key.
 @Suite struct ConfigExampleFileTests {
-    /// The package root, found from this file's path (`Tests/EventdDaemonTests/...`).
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The package root, found from this file's path.
+    static let repositoryRoot = packageRoot()
     static let examplePath = repositoryRoot.appendingPathComponent("Config/eventd.toml").path
 
     /// The example with every commented-out setting (`# key = value`, `# [table]`) uncommented.

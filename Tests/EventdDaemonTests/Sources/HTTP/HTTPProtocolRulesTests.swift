@@ -3,6 +3,7 @@
 import NIOCore
 import NIOHTTP1
 import Testing
+@testable import EventdTesting
 
 /// The HTTP source's protocol rules as plain values: no sockets, time passed in by hand.
 struct HTTPProtocolRulesTests {

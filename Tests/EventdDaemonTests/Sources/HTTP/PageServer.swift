@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 #if canImport(Glibc)
 import Glibc
 #endif
+@testable import EventdTesting
 
 /// A tiny HTTP server on 127.0.0.1 that answers a GET with the file set for its path (`files`),
 /// else with one HTML page (and 404 for /favicon.ico): a second origin for the browser tests. One

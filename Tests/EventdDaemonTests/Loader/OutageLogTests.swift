@@ -1,5 +1,6 @@
 @testable import EventdDaemon
 import Testing
+@testable import EventdTesting
 
 /// The loader's outage log: the first failure, one line per interval with the count, one line at the end.
 @Suite struct OutageLogTests {

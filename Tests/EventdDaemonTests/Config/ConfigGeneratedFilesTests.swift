@@ -1,13 +1,13 @@
 import Foundation
 import Testing
 @testable import EventdConfig
+@testable import EventdTesting
 @testable import EventdDaemon
 
 /// `Config/eventd.toml` and the key table in docs/configuration.md are produced from the key declarations;
 /// when a declaration changes (a default, a doc text, a new key), these fail until the files are produced again.
 @Suite struct ConfigGeneratedFilesTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repositoryRoot = packageRoot()
 
     static func text(of path: String) throws -> String {
         try String(contentsOf: repositoryRoot.appendingPathComponent(path), encoding: .utf8)

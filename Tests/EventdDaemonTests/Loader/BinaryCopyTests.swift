@@ -4,6 +4,7 @@ import EventdPostgres
 import Foundation
 import Logging
 import Testing
+@testable import EventdTesting
 
 /// `loader.copy_format = "binary"` stores exactly what text does: the same rows loaded both ways read
 /// back identical (every column as PostgreSQL prints it), through the fast path, the staging path and
@@ -22,77 +23,77 @@ struct BinaryCopyTests {
         """
 
     @Test func binaryAndTextStoreIdenticalRows() throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        // The very same rows both ways (a refusal's rejection_id is random: decoding again would differ).
-        let batches = try Self.coverageBatches()
-        #expect(RowSelection.all(of: batches).encodeBinary(into: RowBuffer()), "binary, not the text fallback")
-        let text = try Self.load(batches, format: .text, in: database)
-        let binary = try Self.load(batches, format: .binary, in: database)
-        #expect(text.rows.count == Self.coverageLineCount)
-        #expect(text.rows == binary.rows)
-        #expect(!text.refusals.isEmpty && text.refusals == binary.refusals)
-        // What the batches were built to hold, so a decoder change cannot quietly shrink the coverage.
-        let columns = text.rows.map { $0 }
-        #expect(Set(columns.map { $0[2] }) == Set(EventType.allCases.map(\.rawValue)), "every event type")
-        #expect(Set(columns.map { $0[13] }) == Set(Transport.allCases.map(\.rawValue)), "every transport")
-        #expect(columns.contains { $0[14].contains(":") } && columns.contains { $0[14].contains(".") }, "IPv6 and IPv4")
-        #expect(columns.contains { $0[14] == "NULL" } && columns.contains { $0[9] == "NULL" }, "NULLs")
-        #expect(columns.contains { $0[8].hasPrefix("0001-01-01 00:00:00") }, "the earliest timestamp")
-        #expect(columns.contains { $0[8].hasPrefix("9999-12-31 23:59:59.999999") }, "the latest timestamp")
-        #expect(columns.contains { $0[11].contains("😀") && $0[11].contains("\\\\") && $0[11].contains("\\t") })
+        try withTestDatabase { database in
+            // The very same rows both ways (a refusal's rejection_id is random: decoding again would differ).
+            let batches = try Self.coverageBatches()
+            #expect(RowSelection.all(of: batches).encodeBinary(into: RowBuffer()), "binary, not the text fallback")
+            let text = try Self.load(batches, format: .text, in: database)
+            let binary = try Self.load(batches, format: .binary, in: database)
+            #expect(text.rows.count == Self.coverageLineCount)
+            #expect(text.rows == binary.rows)
+            #expect(!text.refusals.isEmpty && text.refusals == binary.refusals)
+            // What the batches were built to hold, so a decoder change cannot quietly shrink the coverage.
+            let columns = text.rows.map { $0 }
+            #expect(Set(columns.map { $0[2] }) == Set(EventType.allCases.map(\.rawValue)), "every event type")
+            #expect(Set(columns.map { $0[13] }) == Set(Transport.allCases.map(\.rawValue)), "every transport")
+            #expect(columns.contains { $0[14].contains(":") } && columns.contains { $0[14].contains(".") }, "IPv6 and IPv4")
+            #expect(columns.contains { $0[14] == "NULL" } && columns.contains { $0[9] == "NULL" }, "NULLs")
+            #expect(columns.contains { $0[8].hasPrefix("0001-01-01 00:00:00") }, "the earliest timestamp")
+            #expect(columns.contains { $0[8].hasPrefix("9999-12-31 23:59:59.999999") }, "the latest timestamp")
+            #expect(columns.contains { $0[11].contains("😀") && $0[11].contains("\\\\") && $0[11].contains("\\t") })
+        }
     }
 
     @Test func duplicatesGoThroughStagingInBinary() throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let loader = CopyLoader(logger: Logger(label: "test"), format: .binary) { try database.connect() }
-        defer { loader.disconnect() }
-        let first = try loader.load(Self.coverageBatches())
-        let again = try loader.load(Self.coverageBatches())
-        #expect(first.inserted == Self.coverageLineCount && first.duplicates == 0)
-        #expect(again.inserted == 0 && again.duplicates == Self.coverageLineCount, "staging absorbed every resend")
-        #expect(try database.scalar("SELECT count(*) FROM analytics.events") == Self.coverageLineCount)
+        try withTestDatabase { database in
+            let loader = CopyLoader(logger: Logger(label: "test"), format: .binary) { try database.connect() }
+            defer { loader.disconnect() }
+            let first = try loader.load(Self.coverageBatches())
+            let again = try loader.load(Self.coverageBatches())
+            #expect(first.inserted == Self.coverageLineCount && first.duplicates == 0)
+            #expect(again.inserted == 0 && again.duplicates == Self.coverageLineCount, "staging absorbed every resend")
+            #expect(try database.scalar("SELECT count(*) FROM analytics.events") == Self.coverageLineCount)
+        }
     }
 
     @Test func poisonRowIsDeadLetteredTheSameWayInBothFormats() throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let admin = try database.connect()
-        try admin.execute("ALTER TABLE analytics.events ADD CONSTRAINT test_no_poison CHECK (name <> 'poison')")
-        admin.close()
-        let lines = (0..<40).map { i in
-            #"{"type":"track","event":"\#(i == 23 ? "poison" : "fine")","anonymousId":"a","messageId":"p-\#(i)","timestamp":"2026-11-25T12:00:00Z"}"#
+        try withTestDatabase { database in
+            let admin = try database.connect()
+            try admin.execute("ALTER TABLE analytics.events ADD CONSTRAINT test_no_poison CHECK (name <> 'poison')")
+            admin.close()
+            let lines = (0..<40).map { i in
+                #"{"type":"track","event":"\#(i == 23 ? "poison" : "fine")","anonymousId":"a","messageId":"p-\#(i)","timestamp":"2026-11-25T12:00:00Z"}"#
+            }
+            let batches = [try Self.batch(lines, context: IngestContext(receivedAt: Timestamp.now(), transport: .tcp))]
+            var reports: [LoadReport] = []
+            let text = try Self.load(batches, format: .text, in: database) { reports.append($0) }
+            let binary = try Self.load(batches, format: .binary, in: database) { reports.append($0) }
+            #expect(reports.map(\.refused.count) == [1, 1] && reports.map(\.inserted) == [39, 39])
+            #expect(text.rows.count == 39 && text.rows == binary.rows)
+            // The server's message names the format's own context (a text row is quoted), so not `detail`; received_at is the INSERT's clock.
+            func comparable(_ rows: [[String]]) -> [[String]] { rows.map { Array($0[1..<5]) + Array($0.suffix(3)) } }
+            #expect(text.refusals.count == 1 && comparable(text.refusals) == comparable(binary.refusals))
+            #expect(binary.refusals.first?[4] == "rejected_by_database")
+            #expect(binary.refusals.first?[5].contains("test_no_poison") == true)
         }
-        let batches = [try Self.batch(lines, context: IngestContext(receivedAt: Timestamp.now(), transport: .tcp))]
-        var reports: [LoadReport] = []
-        let text = try Self.load(batches, format: .text, in: database) { reports.append($0) }
-        let binary = try Self.load(batches, format: .binary, in: database) { reports.append($0) }
-        #expect(reports.map(\.refused.count) == [1, 1] && reports.map(\.inserted) == [39, 39])
-        #expect(text.rows.count == 39 && text.rows == binary.rows)
-        // The server's message names the format's own context (a text row is quoted), so not `detail`; received_at is the INSERT's clock.
-        func comparable(_ rows: [[String]]) -> [[String]] { rows.map { Array($0[1..<5]) + Array($0.suffix(3)) } }
-        #expect(text.refusals.count == 1 && comparable(text.refusals) == comparable(binary.refusals))
-        #expect(binary.refusals.first?[4] == "rejected_by_database")
-        #expect(binary.refusals.first?[5].contains("test_no_poison") == true)
     }
 
     @Test func cutWithARowTheEncoderCannotReadIsSentAsText() throws {
-        let database = try TestDatabase.create()
-        defer { database.drop() }
-        let line = #"{"type":"track","event":"short","anonymousId":"a","messageId":"s-1","timestamp":"2026-11-25T12:00:00Z"}"#
-        let decoded = try Self.batch([line], context: IngestContext(receivedAt: Timestamp.now(), transport: .tcp))
-        // A timestamp PostgreSQL reads but `BinaryCopyEncoder` does not (not the 29-byte form eventd writes).
-        let row = decoded.events.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
-            .replacingOccurrences(of: "12:00:00.000000+00", with: "12:00:00+00")
-        let batch = IngestBatch()
-        var bytes = Array(row.utf8)
-        #expect(bytes.withUnsafeMutableBytes { batch.events.appendEncodedRows(UnsafeRawBufferPointer($0), minOccurredAt: 0, maxOccurredAt: 0) })
-        #expect(!RowSelection.all(of: [batch]).encodeBinary(into: RowBuffer()))
-        let loader = CopyLoader(logger: Logger(label: "test"), format: .binary) { try database.connect() }
-        defer { loader.disconnect() }
-        #expect(try loader.load([batch]).inserted == 1)
-        #expect(try database.scalar("SELECT count(*) FROM analytics.events WHERE original_timestamp = '2026-11-25 12:00:00+00'") == 1)
+        try withTestDatabase { database in
+            let line = #"{"type":"track","event":"short","anonymousId":"a","messageId":"s-1","timestamp":"2026-11-25T12:00:00Z"}"#
+            let decoded = try Self.batch([line], context: IngestContext(receivedAt: Timestamp.now(), transport: .tcp))
+            // A timestamp PostgreSQL reads but `BinaryCopyEncoder` does not (not the 29-byte form eventd writes).
+            let row = decoded.events.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
+                .replacingOccurrences(of: "12:00:00.000000+00", with: "12:00:00+00")
+            let batch = IngestBatch()
+            var bytes = Array(row.utf8)
+            #expect(bytes.withUnsafeMutableBytes { batch.events.appendEncodedRows(UnsafeRawBufferPointer($0), minOccurredAt: 0, maxOccurredAt: 0) })
+            #expect(!RowSelection.all(of: [batch]).encodeBinary(into: RowBuffer()))
+            let loader = CopyLoader(logger: Logger(label: "test"), format: .binary) { try database.connect() }
+            defer { loader.disconnect() }
+            #expect(try loader.load([batch]).inserted == 1)
+            #expect(try database.scalar("SELECT count(*) FROM analytics.events WHERE original_timestamp = '2026-11-25 12:00:00+00'") == 1)
+        }
     }
 
     // MARK: - Support
