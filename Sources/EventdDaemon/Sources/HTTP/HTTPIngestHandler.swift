@@ -12,7 +12,7 @@ import NIOHTTP1
 ///
 /// Durable requests (the API routes) are answered from `IngestBatch.onCompletion`, i.e. once the
 /// loader has committed their rows — the HTTP equivalent of a TCP ack. Beacons and pixels are
-/// answered as soon as the ring took the batch (see `answerAfterRing`). A full ring is never waited
+/// answered as soon as the ring took the batch (see `ingest`). A full ring is never waited
 /// on: the sender gets `503` with `Retry-After` and its SDK retries, which keeps memory bounded.
 final class HTTPIngestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
