@@ -12,7 +12,7 @@ import NIOHTTP1
 ///
 /// Durable requests (the API routes) are answered from `IngestBatch.onCompletion`, i.e. once the
 /// loader has committed their rows — the HTTP equivalent of a TCP ack. Beacons and pixels are
-/// answered as soon as the ring took the batch (see `ingest`). A full ring is never waited
+/// answered as soon as the ring took the batch (see `HTTPSubmission`). A full ring is never waited
 /// on: the sender gets `503` with `Retry-After` and its SDK retries, which keeps memory bounded.
 final class HTTPIngestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -121,15 +121,19 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         batch.received = received
         batch.decodeRejections = decoder!.rejections
 
-        if var limited = collector.charge(work, events: received, now: now) {
+        let submission = HTTPSubmission.decide(work, received: received, accepted: summary.accepted,
+                                               refusals: batch.decodeRejections,
+                                               limited: collector.charge(work, events: received, now: now))
+        switch submission {
+        case .rateLimited(let reply):
             pool.recycle(batch)
-            limited.headers.replaceOrAdd(name: "X-Eventd-Events", value: String(received))
-            return answer(limited, context: context)
-        }
-        if work.dropAsBot {
+            return answer(reply, context: context)
+        case .droppedBot(let reply):
             metrics.droppedBot.increment(by: received)
             pool.recycle(batch)
-            return answer(work.reply(Receipt(fate: .droppedBot, received: received, refusals: [])), context: context)
+            return answer(reply, context: context)
+        case .refusedOnly, .answerAfterCommit, .answerWhenQueued:
+            break
         }
         metrics.received.increment(by: received)
         metrics.accepted.increment(by: summary.accepted)
@@ -137,16 +141,13 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         if summary.sanitized > 0 { metrics.sanitized.increment(by: summary.sanitized) }
         for rejection in batch.decodeRejections { metrics.countRejected(rejection.reason) }
 
-        if summary.accepted == 0, !batch.decodeRejections.isEmpty {
-            // Nothing of it can land: answer now. The refusals still go to analytics.rejected_events
-            // when the ring has room; when it has not, they are counted as dropped.
-            let refused = work.reply(Receipt(fate: .refused, received: received, refusals: batch.decodeRejections))
+        switch submission {
+        case .rateLimited, .droppedBot:
+            break
+        case .refusedOnly(let reply):
             if handoff.offer(batch) != .taken { handoff.dropRingFull(batch, events: received) }
-            return answer(refused, context: context)
-        }
-
-        switch work.delivery {
-        case .durable:
+            answer(reply, context: context)
+        case .answerAfterCommit:
             let rejections = batch.decodeRejections
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
@@ -159,21 +160,15 @@ final class HTTPIngestHandler: ChannelInboundHandler {
                 }
             }
             if handoff.offer(batch) != .taken { refuseRingFull(batch, work: work, context: context) }
-        case .beacon, .pixel:
-            // Answering before the commit is acceptable here: a browser discards a beacon's (and an
-            // image's) response, and cannot retry one, so waiting for PostgreSQL would only hold a
-            // connection and a page unload open for nothing. What the 204 promises is that eventd
-            // has the events in its ring; the loader retries PostgreSQL until shutdown's deadline.
+        case .answerWhenQueued(let reply):
             guard handoff.offer(batch) == .taken else { return refuseRingFull(batch, work: work, context: context) }
-            answer(work.reply(Receipt(fate: .queued, received: received, refusals: batch.decodeRejections)), context: context)
+            answer(reply, context: context)
         }
     }
 
     private func refuseRingFull(_ batch: IngestBatch, work: HTTPIngestWork, context: ChannelHandlerContext) {
         handoff.dropRingFull(batch, events: batch.received)  // also forgets the completion
-        answer(work.refusal(RequestRefusal(.serviceUnavailable, .unavailable,
-                                           "eventd is saturated (its queue to PostgreSQL is full); retry shortly.",
-                                           retryAfter: HTTPOutcomeReply.retryAfterUnavailable)), context: context)
+        answer(HTTPSubmission.ringFull(work), context: context)
     }
 
     // MARK: - Answers
