@@ -13,6 +13,9 @@ import NIOCore
 /// `{"ack":N,"accepted":A,"rejected":R,"errors":[{"index":i,"messageId":"…","reason":"…"}]}`.
 /// Lines' batches may complete out of order (the loader commits on several connections at once);
 /// `AckSequencer` holds an early ack until the ones before it are written.
+///
+/// Every decision — when to read, offer, write an ack, close — is `TCPConnectionStateMachine`'s;
+/// this handler frames and decodes the bytes and carries out the actions.
 final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -23,16 +26,8 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private let metrics: EventdMetrics
     private let makeContext: (SocketAddress?) -> IngestContext
     private var ingestContext: IngestContext?
-
-    private var firstLine = true
-    private var ackMode = false
-    private var acks = AckSequencer()
-    /// Batches cut but not yet accepted by the ring, oldest first.
-    private var outbox: [IngestBatch] = []
-    private var waitingForSpace = false
-    private var draining = false
-    /// The drained connection's output is shut down (`LingeringClose` takes it from there).
-    private var outputClosed = false
+    /// Every decision: this handler only frames, decodes and carries out its actions.
+    private var machine = TCPConnectionStateMachine<IngestBatch>()
 
     init(framer: LineFramer, builder: BatchBuilder, handoff: RingHandoff,
          makeContext: @escaping (SocketAddress?) -> IngestContext) {
@@ -46,18 +41,15 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelActive(context: ChannelHandlerContext) {
         ingestContext = makeContext(context.remoteAddress)
         metrics.tcpConnections.increment()
-        context.read()
+        run(machine.connected(), context: context)
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         metrics.tcpConnections.decrement()
-        // The sender closed: its last line counts even without a newline — unless eventd closed a
-        // draining connection: then that line was cut short by eventd's stop reading, the sender
-        // gets no ack for it and sends it again.
-        if !draining { finishLastLine(context: context) }
+        if machine.connectionClosed() { finishLastLine(context: context) }
         cut()
-        pushOutbox(context: context)
+        run(machine.flush(offer: handoff.offer), context: context)
         context.fireChannelInactive()
     }
 
@@ -76,44 +68,47 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         cut()
-        if pushOutbox(context: context), !draining {
-            context.read()
-        }
+        run(machine.readComplete(offer: handoff.offer), context: context)
         context.fireChannelReadComplete()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is DrainAndClose {
-            draining = true
+            machine.drainRequested()
             cut()
-            closeIfDrained(context: context)
+            run(machine.flush(offer: handoff.offer), context: context)
         } else if event as? ChannelEvent == .inputClosed {
-            // The sender shut down its side (`shutdown(SHUT_WR)`, `nc -N`): everything it sent is read,
-            // its last line counts even without a newline, and it still gets every ack before the close.
-            finishLastLine(context: context)
-            draining = true
+            if machine.inputClosed() { finishLastLine(context: context) }
             cut()
-            closeIfDrained(context: context)
+            run(machine.flush(offer: handoff.offer), context: context)
             context.fireUserInboundEventTriggered(event)
+        } else if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            run(machine.idleTimedOut(), context: context)
         } else {
             context.fireUserInboundEventTriggered(event)
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        context.close(promise: nil)
+        run(machine.errorCaught(), context: context)
     }
 
     // MARK: - Lines
 
     private func handle(_ frame: LineFramer.Frame, ingest: IngestContext, context: ChannelHandlerContext) {
+        let action: TCPConnectionStateMachine<IngestBatch>.LineAction
         switch frame {
         case .line(let line):
-            handle(line: line, ingest: ingest, context: context)
+            action = machine.lineFramed(isAckHandshake: AckHandshake.matches(line))
+            switch action {
+            case .enterAckMode: builder.keepRejections = true
+            case .ingest: builder.ingest(line, context: ingest)
+            }
         case .oversize(let prefix, let size):
+            action = machine.oversizeLineFramed()
             builder.rejectOversize(prefix: prefix, size: size, framer: framer, context: ingest)
-            if ackMode { cutForAck(context: context) }
         }
+        if action == .ingest(cut: true) { cutLine(context: context) }
     }
 
     /// At the end of the sender's stream, its last line without a newline still counts
@@ -123,23 +118,10 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
         framer.finish { handle($0, ingest: ingest, context: context) }
     }
 
-    private func handle(line: UnsafeRawBufferPointer, ingest: IngestContext, context: ChannelHandlerContext) {
-        if firstLine {
-            firstLine = false
-            if AckHandshake.matches(line) {
-                ackMode = true
-                builder.keepRejections = true
-                return
-            }
-        }
-        builder.ingest(line, context: ingest)
-        if ackMode { cutForAck(context: context) }
-    }
-
-    /// In ack mode every line is its own batch, so its acknowledgement maps to exactly its events.
-    private func cutForAck(context: ChannelHandlerContext) {
+    /// Cuts a line's batch in ack mode and asks for its ack once the loader is done with it.
+    private func cutLine(context: ChannelHandlerContext) {
         guard let batch = builder.take() else { return }
-        let sequence = acks.issue()
+        let sequence = machine.lineCut(batch)
         let eventLoop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let contextBox = NIOLoopBound(context, eventLoop: context.eventLoop)
@@ -147,78 +129,56 @@ final class TCPIngestHandler: ChannelInboundHandler, RemovableChannelHandler {
             // Runs on the loader thread: render now, while the batch is still ours, then hop.
             let line = AckLine.render(sequence: sequence, outcome: outcome, batch: batch)
             eventLoop.execute {
-                handler.value.ackCompleted(sequence, line: line, context: contextBox.value)
+                let handler = handler.value
+                handler.run(handler.machine.ackReady(sequence, line: line), context: contextBox.value)
             }
         }
-        outbox.append(batch)
-    }
-
-    /// Writes `sequence`'s ack, and any held back behind it, once every earlier ack is written.
-    private func ackCompleted(_ sequence: Int, line: [UInt8], context: ChannelHandlerContext) {
-        let due = acks.completed(sequence, line: line)
-        guard !due.isEmpty else { return }
-        for line in due {
-            var buffer = context.channel.allocator.buffer(capacity: line.count)
-            buffer.writeBytes(line)
-            context.write(wrapOutboundOut(buffer), promise: nil)
-        }
-        context.flush()
-        closeIfDrained(context: context)
     }
 
     private func cut() {
-        if let batch = builder.take() { outbox.append(batch) }
+        if let batch = builder.take() { machine.batchCut(batch) }
     }
 
-    /// Moves the outbox into the ring in order. Returns whether it is now empty; if not, reading
-    /// stays paused and resumes when the loader signals room.
-    @discardableResult
-    private func pushOutbox(context: ChannelHandlerContext) -> Bool {
-        while let batch = outbox.first {
-            switch handoff.offer(batch) {
-            case .taken:
-                outbox.removeFirst()
-            case .full:
-                waitForSpace(context: context)
-                return false
-            case .closed:
-                // Only after the loader stopped, which happens after every source has: nothing
-                // can take these rows any more. Count them rather than wait forever.
-                outbox.forEach(handoff.dropAtShutdown)
-                outbox.removeAll()
-                return true
-            }
-        }
-        return true
-    }
+    // MARK: - Actions
 
-    private func waitForSpace(context: ChannelHandlerContext) {
-        guard !waitingForSpace else { return }
-        waitingForSpace = true
-        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let eventLoop = context.eventLoop
-        handoff.onSpaceAvailable {
-            eventLoop.execute {
-                let (handler, context) = loopBound.value
-                handler.waitingForSpace = false
-                if handler.pushOutbox(context: context) {
-                    if handler.draining {
-                        handler.closeIfDrained(context: context)
-                    } else if context.channel.isActive {
-                        context.read()
-                    }
+    private func run(_ action: TCPConnectionStateMachine<IngestBatch>.Action, context: ChannelHandlerContext) {
+        switch action {
+        case .none:
+            break
+        case .read:
+            context.read()
+        case .waitForSpace:
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
+            handoff.onSpaceAvailable {
+                eventLoop.execute {
+                    let (handler, context) = loopBound.value
+                    handler.run(handler.machine.spaceAvailable(offer: handler.handoff.offer), context: context)
                 }
             }
+        case .writeAcks(let lines, let thenCloseOutput):
+            for line in lines {
+                var buffer = context.channel.allocator.buffer(capacity: line.count)
+                buffer.writeBytes(line)
+                context.write(wrapOutboundOut(buffer), promise: nil)
+            }
+            context.flush()
+            if thenCloseOutput { closeOutput(context: context) }
+        case .closeOutput:
+            closeOutput(context: context)
+        case .close:
+            context.close(promise: nil)
+        case .dropAtShutdown(let batches, let then):
+            batches.forEach(handoff.dropAtShutdown)
+            run(then, context: context)
         }
     }
 
-    /// Once a draining connection owes nothing more, shuts down its output after the last ack is
-    /// written (a lingering close, see `LingeringClose`: a plain close with the sender's unread lines
-    /// in the receive buffer sends RST, which can destroy acks the sender has not read yet).
-    private func closeIfDrained(context: ChannelHandlerContext) {
-        guard draining, !outputClosed, context.channel.isActive,
-              pushOutbox(context: context), acks.outstanding == 0 else { return }
-        outputClosed = true
+    /// Shuts down the output after the last ack is written (a lingering close, see `LingeringClose`:
+    /// a plain close with the sender's unread lines in the receive buffer sends RST, which can
+    /// destroy acks the sender has not read yet).
+    private func closeOutput(context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         // An empty write completes once every ack before it is on the socket; close only then: after
         // the sender's half-close NIO makes an output close a full one, which drops queued writes.

@@ -64,8 +64,8 @@ public final class TCPSource: Service, Sendable {
             },
             initialize: { channel in
                 let sync = channel.pipeline.syncOperations
+                // Its read timeout closes the connection (`TCPConnectionStateMachine.idleTimedOut`).
                 try sync.addHandler(IdleStateHandler(readTimeout: .init(settings.idleTimeout)))
-                try sync.addHandler(IdleCloser())
                 try sync.addHandler(LingeringClose())
                 try sync.addHandler(pipeline.makeTCPHandler(maxLineBytes: settings.maxLineBytes))
             })
@@ -75,17 +75,5 @@ public final class TCPSource: Service, Sendable {
 extension TimeAmount {
     init(_ duration: Duration) {
         self = .nanoseconds(duration.nanoseconds)
-    }
-}
-
-/// Closes a connection that has sent nothing for the idle timeout.
-final class IdleCloser: ChannelInboundHandler {
-    typealias InboundIn = NIOAny
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
     }
 }

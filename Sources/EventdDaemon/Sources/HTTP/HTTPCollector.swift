@@ -5,7 +5,8 @@ import NIOHTTP1
 /// The HTTP source's request logic, with no I/O. A request's head goes through an ordered list of
 /// small policies (`headPolicies`: route, credentials, CORS, body format, size, rate limit; in
 /// `Policies/`, each tested as a value), and its complete body through `body(…)`: the protocol
-/// serving the path reads it, and a key named in the body is checked. What varies by vendor —
+/// serving the path reads it, then the body policies (`bodyPolicies`: a key named in the body, a
+/// key required, the bot rule) decide. What varies by vendor —
 /// reading the body, rendering the answer — is the protocol's. The channel handler asks what to do
 /// and carries out the answer.
 ///
@@ -30,6 +31,11 @@ struct HTTPCollector: Sendable {
     /// format and size before the rate limiter is consulted.
     let headPolicies: [any HTTPHeadPolicy]
 
+    /// What is decided once the protocol has read the body, in order: a key the body names (known,
+    /// from an allowed origin, within its rate limit) before a missing key is refused; the bot rule
+    /// last, as it exempts secret keys.
+    let bodyPolicies: [any HTTPBodyPolicy]
+
     init(settings: HTTPSource.Settings, limits: LiveValue<IngestLimits>, anonymizeIP: Bool) {
         self.settings = settings
         keys = WriteKeyStore(settings.writeKeys)
@@ -47,6 +53,11 @@ struct HTTPCollector: Sendable {
             BodyFormatHeadPolicy(),
             BodySizeHeadPolicy(),
             RateLimitHeadPolicy(limiter: limiter),
+        ]
+        bodyPolicies = [
+            BodyWriteKeyPolicy(keys: keys, cors: cors, limiter: limiter),
+            RequiredWriteKeyPolicy(required: settings.requireWriteKey),
+            BotBodyPolicy(dropBots: settings.dropBots),
         ]
     }
 
@@ -123,41 +134,17 @@ struct HTTPCollector: Sendable {
             break
         }
         let adapter = chosen.adapter
-        func refuse(_ refusal: RequestRefusal, headers: HTTPHeaders? = nil) -> BodyDecision {
-            var reply = adapter.refusal(refusal)
-            reply.headers.add(contentsOf: headers ?? plan.replyHeaders)
+        guard let events else {
+            var reply = adapter.refusal(RequestRefusal(.badRequest, .malformedRequest, "The body is not a request this path serves."))
+            reply.headers.add(contentsOf: plan.replyHeaders)
             return .reply(reply)
         }
-        guard let events else {
-            return refuse(RequestRefusal(.badRequest, .malformedRequest, "The body is not a request this path serves."))
-        }
 
-        var key = plan.key
-        var replyHeaders = plan.replyHeaders
-        if key == nil, let bodyKey = events.writeKey, !events.writeKeyIsCandidate || keys.match(bodyKey) != nil {
-            guard let match = keys.match(bodyKey) else {
-                return refuse(RequestRefusal(.unauthorized, .invalidWriteKey, "The write key is not known."))
-            }
-            if let origin = plan.origin, match.kind == .public, !cors.allows(origin: origin, key: match) {
-                return refuse(RequestRefusal(.forbidden, .originNotAllowed,
-                                             "The write key '\(match.name)' may not be used from \(origin)."),
-                              headers: HTTPHeaders(plan.replyHeaders.filter { !$0.name.lowercased().hasPrefix("access-control-") }))
-            }
-            if match.kind == .secret {
-                replyHeaders = HTTPHeaders(replyHeaders.filter { !$0.name.lowercased().hasPrefix("access-control-") })
-            }
-            key = match
-            if case .limited(let retryAfter, let scope) = limiter.check(
-                key: match.index, client: plan.client.address, limitByIP: match.kind != .secret, now: now) {
-                return refuse(RateLimitHeadPolicy.refusal(retryAfter: retryAfter, scope: scope), headers: replyHeaders)
-            }
+        var check = HTTPBodyCheck(plan: plan, events: events, adapter: adapter, now: now)
+        for policy in bodyPolicies {
+            if case .answer(let reply) = policy.check(&check) { return .reply(reply) }
         }
-        if key == nil, settings.requireWriteKey {
-            return refuse(RequestRefusal(.unauthorized, .missingWriteKey,
-                                         "A write key is required: HTTP Basic user, X-Write-Key header, or writeKey in the body."))
-        }
-
-        let isBot = plan.userAgent.map { UserAgentClassifier.classify($0).isBot } ?? false
+        let key = check.key
         let context = IngestContext(
             receivedAt: receivedAt, transport: .http, sourceAddress: plan.client.address,
             anonymiseSourceAddress: anonymizeIP, sourceKey: key?.name, limits: limits,
@@ -165,10 +152,8 @@ struct HTTPCollector: Sendable {
         return .ingest(HTTPIngestWork(
             text: events.text, sender: events.sender, context: context, delivery: plan.delivery, adapter: adapter,
             replyContext: ProtocolReplyContext(route: chosen.route, delivery: plan.delivery, events: events),
-            keyIndex: key?.index, limitByIP: key?.kind != .secret,
-            // Secret keys are servers relaying for their users: their own HTTP library says nothing about a bot.
-            dropAsBot: (settings.dropBots || events.dropsBots) && isBot && key?.kind != .secret,
-            replyHeaders: replyHeaders))
+            keyIndex: key?.index, limitByIP: key?.kind != .secret, dropAsBot: check.dropAsBot,
+            replyHeaders: check.replyHeaders))
     }
 
     /// Charges a decoded request's events to its buckets; a refusal is the 429 to send.

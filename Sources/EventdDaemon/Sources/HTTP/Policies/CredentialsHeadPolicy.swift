@@ -1,6 +1,6 @@
 /// The write key named in the head (Basic, Bearer, `X-Write-Key` or `?writeKey=`, see
 /// `WriteKeyCredentials`): `401` for a key that is not known, or for a secret key sent in the URL.
-/// A request without a key goes on: its body may name one (`HTTPCollector.body`).
+/// A request without a key goes on: its body may name one (`BodyWriteKeyPolicy`).
 ///
 /// A preflight is never refused here: it carries no credentials of the sender's choosing, and
 /// `CORSHeadPolicy` answers it by the key in the URL, if that key is known.
