@@ -27,6 +27,9 @@ struct DecodePass {
         guard i < count else { return rejectWhole(.malformedJSON, "The text holds no JSON value.") }
         switch base[i] {
         case 0x7B:
+            if endsLikeBatchObject(from: i), runObjectInOnePass(from: i, eventsMark: eventsMark, rejectedMark: rejectedMark) {
+                return
+            }
             scratch.clear(scratch.eventSlots)
             scratch.clear(scratch.batchSlots)
             var s = JSONScanner(base: base, start: i, end: count, maxDepth: limits.maxDepth)
@@ -74,35 +77,62 @@ struct DecodePass {
 
     /// Walks the elements of the batch array `start..<end` (`base[start] == '['`, `base[end-1] == ']'`).
     mutating func runBatch(_ start: Int, _ end: Int, eventsMark: RowBuffer.Mark, rejectedMark: RowBuffer.Mark) {
-        let close = end - 1
+        if case .refused(let reason, let detail) = walkBatch(start, close: end - 1) {
+            events.rollback(to: eventsMark)
+            rejectedOut.rollback(to: rejectedMark)
+            rejectWhole(reason, detail)
+        }
+    }
+
+    /// How a walk over a batch array ended.
+    enum BatchWalk {
+        /// At its closing bracket; the index after it.
+        case closed(Int)
+        /// The whole text is refused: whatever the walk encoded must be rolled back.
+        case refused(RejectReason, String)
+        /// Only without a known `close`: an element that is not a strictly valid object, or the array
+        /// does not end as it should. Its extent is only structural, so the one pass gives way to the
+        /// two-pass walk, which decides (`runObjectInOnePass`).
+        case unsure
+    }
+
+    /// Encodes or refuses each element of the batch array at `start` (`base[start] == '['`).
+    /// `close` is where its `]` is, when a structural skip has found it; without it the walk finds
+    /// the bracket itself, and answers `.unsure` wherever the two walks could differ.
+    mutating func walkBatch(_ start: Int, close: Int?) -> BatchWalk {
+        let limit = close ?? count
         @inline(__always) func skipWS(_ p: inout Int) {
-            while p < close, base[p] == 0x20 || base[p] == 0x0A || base[p] == 0x0D || base[p] == 0x09 { p += 1 }
+            while p < limit, base[p] == 0x20 || base[p] == 0x0A || base[p] == 0x0D || base[p] == 0x09 { p += 1 }
+        }
+        // With a known close, only that `]` ends the array (a `]` earlier would be inside a skipped element).
+        @inline(__always) func atClose(_ p: Int) -> Bool {
+            if let close { return p == close }
+            return p < limit && base[p] == 0x5D
         }
         var p = start + 1
         skipWS(&p)
-        if p == close { return }
+        if atClose(p) { return .closed(p + 1) }
         var index = 0
         while true {
+            guard p < limit else { return .unsure }
             if index >= limits.maxEventsPerBatch {
-                events.rollback(to: eventsMark)
-                rejectedOut.rollback(to: rejectedMark)
-                return rejectWhole(.tooManyEvents, "The batch holds more than \(limits.maxEventsPerBatch) events.")
+                guard close != nil else { return .unsure }
+                return .refused(.tooManyEvents, "The batch holds more than \(limits.maxEventsPerBatch) events.")
             }
             let elemStart = p
             var elemEnd: Int
             if base[p] == 0x7B {
                 scratch.clear(scratch.eventSlots)
                 // Bounding the strict scan at the size limit keeps a huge element from being validated in full.
-                var s = JSONScanner(base: base, start: p, end: min(close, p + limits.maxEventBytes), maxDepth: limits.maxDepth)
+                var s = JSONScanner(base: base, start: p, end: min(limit, p + limits.maxEventBytes), maxDepth: limits.maxDepth)
                 do {
                     let flags = try s.scanRecording(depth: 1, scheme: .event, slots: scratch.eventSlots)
                     elemEnd = s.pos
                     encodeEvent(index: index, range: elemStart..<elemEnd, flags: flags)
                 } catch {
+                    guard let close else { return .unsure }
                     guard let e = JSONSkipper.valueEnd(base, start: elemStart, end: close) else {
-                        events.rollback(to: eventsMark)
-                        rejectedOut.rollback(to: rejectedMark)
-                        return rejectWhole(.malformedJSON, "Batch element \(index) never ends.")
+                        return .refused(.malformedJSON, "Batch element \(index) never ends.")
                     }
                     elemEnd = e
                     if e - elemStart > limits.maxEventBytes {
@@ -112,10 +142,9 @@ struct DecodePass {
                     }
                 }
             } else {
+                guard let close else { return .unsure }
                 guard let e = JSONSkipper.valueEnd(base, start: elemStart, end: close), e > elemStart else {
-                    events.rollback(to: eventsMark)
-                    rejectedOut.rollback(to: rejectedMark)
-                    return rejectWhole(.malformedJSON, "Batch element \(index) is not valid JSON.")
+                    return .refused(.malformedJSON, "Batch element \(index) is not valid JSON.")
                 }
                 elemEnd = e
                 scratch.clear(scratch.eventSlots)
@@ -123,19 +152,17 @@ struct DecodePass {
             }
             p = elemEnd
             skipWS(&p)
-            if p == close { return }
-            guard base[p] == 0x2C else {
-                events.rollback(to: eventsMark)
-                rejectedOut.rollback(to: rejectedMark)
-                return rejectWhole(.malformedJSON, "Expected a comma after batch element \(index).")
+            if atClose(p) { return .closed(p + 1) }
+            guard p < limit, base[p] == 0x2C else {
+                guard close != nil else { return .unsure }
+                return .refused(.malformedJSON, "Expected a comma after batch element \(index).")
             }
             p += 1
             skipWS(&p)
             index += 1
-            if p == close {  // trailing comma
-                events.rollback(to: eventsMark)
-                rejectedOut.rollback(to: rejectedMark)
-                return rejectWhole(.malformedJSON, "The batch array ends with a comma.")
+            if atClose(p) {  // trailing comma
+                guard close != nil else { return .unsure }
+                return .refused(.malformedJSON, "The batch array ends with a comma.")
             }
         }
     }
