@@ -10,9 +10,12 @@ struct CopyStreams {
     private let ledger: CopyStreamLedger
     private let gauges: [EventdMetrics.CopyStreamGauges]
     private let activeGauge: Gauge
+    private let waitingGauge: Gauge
     private let logger: Logger
     private var scaler: StreamScaler
     private var windowStart: ContinuousClock.Instant
+    /// Time rows waited for a stream in this window (`noteWaiting`).
+    private var waiting = Duration.zero
     /// The lanes the loader hands cuts to now: the first `scaler.active - 1`.
     private(set) var lanesInUse: [CopyLane] = []
 
@@ -23,10 +26,16 @@ struct CopyStreams {
         self.logger = logger
         gauges = metrics.copyStreamGauges(count: lanes.count + 1)
         activeGauge = metrics.copyStreamsActiveGauge()
+        waitingGauge = metrics.copyWaitingRatioGauge()
         scaler = StreamScaler(policy: .init(maximum: lanes.count + 1))
         windowStart = now
         lanesInUse = Array(lanes.prefix(scaler.active - 1))
         activeGauge.record(scaler.active)
+    }
+
+    /// Rows were ready for a COPY for `duration` and no stream could take them. Loader thread only.
+    mutating func noteWaiting(_ duration: Duration) {
+        waiting += duration
     }
 
     /// Ends the window if it is due. Called per cut and per wake-up: one clock comparison otherwise.
@@ -35,7 +44,9 @@ struct CopyStreams {
         guard length >= scaler.policy.window else { return }
         windowStart = now
         let entries = ledger.takeWindow()
-        var sample = StreamScaler.Sample(rows: 0, busy: .zero, length: length)
+        var sample = StreamScaler.Sample(rows: 0, busy: .zero, length: length, waiting: min(waiting, length))
+        waiting = .zero
+        waitingGauge.record(sample.waiting.seconds / length.seconds)
         for (stream, entry) in entries.enumerated() where stream < gauges.count {
             sample.rows += entry.rows
             sample.busy += entry.busy
@@ -47,7 +58,8 @@ struct CopyStreams {
         case .hold:
             return
         case .open:
-            logger.info("opening COPY stream \(before + 1) of at most \(lanes.count + 1): every stream is busy", metadata: [
+            let waited = Int(100 * sample.waiting.seconds / length.seconds)
+            logger.info("opening COPY stream \(before + 1) of at most \(lanes.count + 1): rows waited for a stream \(waited) % of the window, or every stream was busy", metadata: [
                 LogKey.rows: "\(sample.rows)",
             ])
         case .close:

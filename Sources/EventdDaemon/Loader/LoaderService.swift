@@ -145,7 +145,11 @@ public final class LoaderService: Service, @unchecked Sendable {
         // With a spool to replay, a replay chunk gets the turn after each live cut (see SpoolRouting).
         var replayTurn = false
         func flushPending() {
+            let started = clock.now
             deliver(pending, lanes: streams.lanesInUse)
+            // Handing a cut to a lane takes microseconds; loading it on this thread (or spooling it) holds
+            // the thread, and rows that queued in the ring meanwhile waited for a stream (`StreamScaler`).
+            if ring.approximateCount > 0 { streams.noteWaiting(clock.now - started) }
             pending = []
             cutter = makeCutter()
             replayTurn = true
@@ -173,6 +177,8 @@ public final class LoaderService: Service, @unchecked Sendable {
                 continue
             }
             // Due but every lane busy: sleep until a lane finishes (it interrupts the wait) or rows arrive.
+            // That sleep is time a cut waited for a stream (`StreamScaler` opens one when it is long).
+            let cutWaits = cutter.isDue(at: now)
             var timeout = cutter.isDue(at: now) ? .seconds(1) : cutter.deadline.map { $0 - now } ?? .seconds(1)
             if spool != nil {
                 if spoolHousekeeping(at: now, idle: pending.isEmpty) {
@@ -182,6 +188,7 @@ public final class LoaderService: Service, @unchecked Sendable {
                 if let wake = machine.routing.wakeUpAt { timeout = max(.zero, min(timeout, wake - now)) }
             }
             let woke = ring.waitForElements(timeout: timeout)
+            if cutWaits { streams.noteWaiting(clock.now - now) }
             retryHandedBack(lanes)
             if woke == .closed {
                 // Closed, and everything pushed before the close has been popped.
