@@ -3,8 +3,8 @@ import Metrics
 
 /// The loader thread's side of adaptive COPY streams: once a window, reads what each stream did
 /// (`CopyStreamLedger`), publishes each stream's busy fraction and rows/s, asks `StreamScaler` whether
-/// to open or give back a stream, and keeps `lanesInUse` to match. Stream 0 is the loader thread's own
-/// connection, always in use; stream k is `lanes[k - 1]`.
+/// to open or give back a stream, and keeps `lanesInUse` to match. Stream k is `lanes[k]`; with no
+/// lanes (`loader.connections = 1`, the null sink) the one stream is the loader thread's own connection.
 struct CopyStreams {
     private let lanes: [CopyLane]
     private let ledger: CopyStreamLedger
@@ -16,7 +16,7 @@ struct CopyStreams {
     private var windowStart: ContinuousClock.Instant
     /// Time rows waited for a stream in this window (`noteWaiting`).
     private var waiting = Duration.zero
-    /// The lanes the loader hands cuts to now: the first `scaler.active - 1`.
+    /// The lanes the loader hands cuts to now: the first `scaler.active`.
     private(set) var lanesInUse: [CopyLane] = []
 
     init(lanes: [CopyLane], ledger: CopyStreamLedger, metrics: EventdMetrics, logger: Logger,
@@ -24,12 +24,12 @@ struct CopyStreams {
         self.lanes = lanes
         self.ledger = ledger
         self.logger = logger
-        gauges = metrics.copyStreamGauges(count: lanes.count + 1)
+        gauges = metrics.copyStreamGauges(count: max(1, lanes.count))
         activeGauge = metrics.copyStreamsActiveGauge()
         waitingGauge = metrics.copyWaitingRatioGauge()
-        scaler = StreamScaler(policy: .init(maximum: lanes.count + 1))
+        scaler = StreamScaler(policy: .init(maximum: max(1, lanes.count)))
         windowStart = now
-        lanesInUse = Array(lanes.prefix(scaler.active - 1))
+        lanesInUse = Array(lanes.prefix(scaler.active))
         activeGauge.record(scaler.active)
     }
 
@@ -59,17 +59,17 @@ struct CopyStreams {
             return
         case .open:
             let waited = Int(100 * sample.waiting.seconds / length.seconds)
-            logger.info("opening COPY stream \(before + 1) of at most \(lanes.count + 1): rows waited for a stream \(waited) % of the window, or every stream was busy", metadata: [
+            logger.info("opening COPY stream \(before + 1) of at most \(scaler.policy.maximum): rows waited for a stream \(waited) % of the window, or every stream was busy", metadata: [
                 LogKey.rows: "\(sample.rows)",
             ])
         case .close:
             // Its connection is closed once its current cut is done; the cut is not interrupted.
-            lanes[scaler.active - 1].release()
+            lanes[scaler.active].release()
             logger.info("giving back COPY stream \(before): it did not raise throughput, or the load fell", metadata: [
                 LogKey.rows: "\(sample.rows)",
             ])
         }
-        lanesInUse = Array(lanes.prefix(scaler.active - 1))
+        lanesInUse = Array(lanes.prefix(scaler.active))
         activeGauge.record(scaler.active)
     }
 }
