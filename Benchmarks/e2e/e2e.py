@@ -102,7 +102,8 @@ class Daemon:
         self.rollups, self.extra_config = rollups, extra_config
         self.proc = None
         self.samples = []  # (t, rss_kb, committed)
-        self.streams = []  # (t, eventd_copy_streams_active)
+        # (t, eventd_copy_streams_active, busy ratios summed over the streams, eventd_copy_waiting_ratio)
+        self.streams = []
         self._stop = threading.Event()
 
     def start(self):
@@ -156,7 +157,8 @@ class Daemon:
             try:
                 m = self.metrics()
                 committed = m.get("eventd_rows_committed_total", 0)
-                self.streams.append((time.time(), m.get("eventd_copy_streams_active")))
+                self.streams.append((time.time(), m.get("eventd_copy_streams_active"),
+                                     m.get("eventd_copy_stream_busy_ratio"), m.get("eventd_copy_waiting_ratio")))
             except Exception:
                 committed = None
             self.samples.append((time.time(), proc_status_kb(self.proc.pid, "VmRSS"), committed))
@@ -217,6 +219,27 @@ def snapshot(daemon, args):
         # Datagrams the kernel dropped on eventd's own UDP socket, as eventd exports them.
         "udp_kernel_drops": m.get("eventd_udp_kernel_dropped_datagrams_total", 0),
         "udp_rcvbuf_errors": rcv, "udp_in_errors": inerr,
+        # The loader's cuts: rows per COPY and COPY-to-COMMIT seconds (histogram sums and counts).
+        "cut_rows_sum": m.get("eventd_copy_batch_rows_sum", 0), "cuts": m.get("eventd_copy_batch_rows_count", 0),
+        "copy_s_sum": m.get("eventd_copy_duration_seconds_sum", 0), "copies": m.get("eventd_copy_duration_seconds_count", 0),
+    }
+
+
+def loader_report(daemon, before, after, t0, t1):
+    """What the loader did during [t0, t1]: COPY streams in use and busy (summed over streams, i.e. in
+    streams' worth), the share of the scaler's windows rows waited for a stream, mean rows per cut and mean
+    COPY-to-COMMIT seconds per cut."""
+    seen = [(a, b, w) for t, a, b, w in daemon.streams if t0 <= t <= t1 and a is not None]
+    mean = lambda xs: round(sum(xs) / len(xs), 2) if xs else None
+    cuts = after["cuts"] - before["cuts"]
+    copies = after["copies"] - before["copies"]
+    return {
+        "copy_streams_active": {"max": max(a for a, _, _ in seen), "mean": mean([a for a, _, _ in seen])} if seen else None,
+        "copy_streams_busy_mean": mean([b for _, b, _ in seen if b is not None]),
+        "copy_waiting_ratio_mean": mean([w for _, _, w in seen if w is not None]),
+        "cut_rows_mean": round((after["cut_rows_sum"] - before["cut_rows_sum"]) / cuts) if cuts else None,
+        "cuts": int(cuts),
+        "copy_ms_mean": round((after["copy_s_sum"] - before["copy_s_sum"]) / copies * 1000, 1) if copies else None,
     }
 
 
@@ -347,6 +370,9 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
     counters = {k: after[k] - before[k] for k in ("received", "accepted", "committed", "dropped", "dropped_ring_full",
                                                    "rejected", "udp_kernel_drops", "udp_rcvbuf_errors", "udp_in_errors")}
     result["eventd_counters"] = counters
+    result["loader"] = loader_report(daemon, before, after, sent["started_at_ns"] / 1e9,
+                                     sent["started_at_ns"] / 1e9 + sent["elapsed_s"])
+    result["copy_streams_active"] = result["loader"]["copy_streams_active"]
     if daemon.sink == "postgres":
         result.update(visibility(pg, args.commit_ts))
         landed = result["landed"]
@@ -361,7 +387,8 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
     result["eventd_us_per_event"] = round(cpu / landed * 1e6, 3) if landed else None
     result["eventd_peak_rss_mb"] = round(daemon.peak_rss_kb() / 1024, 1)
     log(f"{name}: sent {sent['sent_events']} landed {landed} sustained {result.get('sustained_rows_per_s')} rows/s "
-        f"p99 {result.get('latency_ms', {}).get('p99')} ms, eventd {result['eventd_us_per_event']} us/event")
+        f"p99 {result.get('latency_ms', {}).get('p99')} ms, eventd {result['eventd_us_per_event']} us/event, "
+        f"loader {result['loader']}")
     return result
 
 
@@ -556,11 +583,6 @@ def main():
                 phases.append(run_load_phase(f"http-max-{tag}", args, pg, daemon, "http",
                                              ["--duration", str(D), "--batch", str(args.http_batch),
                                               "--connections", str(args.http_connections)]))
-            for p in phases[-2 if http_available else -1:]:
-                t0, t1 = p["started_at"], p["started_at"] + D
-                seen = [v for t, v in daemon.streams if t0 <= t <= t1 and v is not None]
-                p["copy_streams_active"] = {"max": max(seen), "mean": round(sum(seen) / len(seen), 2)} if seen else None
-                log(f"{p['phase']}: COPY streams in use during the load {p['copy_streams_active']}")
             daemon.stop()
             daemon = Daemon(args, "postgres", http_available, args.copy_format)
             daemon.start()
@@ -720,6 +742,15 @@ def print_table(results):
         print("  ".join(str(v).rjust(widths[j]) if j else str(v).ljust(widths[j]) for j, v in enumerate(r)))
         if i == 0:
             print("  ".join("-" * w for w in widths))
+    print("loader per phase (streams in use mean/max; busy = busy ratios summed over streams, in streams; "
+          "waiting = share of the scaler's windows a cut waited for a stream; rows per cut; COPY-to-COMMIT ms per cut):")
+    for p in results["phases"]:
+        ld = p.get("loader")
+        if ld:
+            active = ld["copy_streams_active"] or {}
+            print(f"  {p['phase']}: streams {fmt(active.get('mean'), 2)}/{fmt(active.get('max'))}, "
+                  f"busy {fmt(ld['copy_streams_busy_mean'], 2)}, waiting {fmt(ld['copy_waiting_ratio_mean'], 2)}, "
+                  f"{fmt(ld['cut_rows_mean'])} rows/cut over {fmt(ld['cuts'])} cuts, {fmt(ld['copy_ms_mean'], 1)} ms/cut")
     for p in results["phases"]:
         if "udp" in p:
             u = p["udp"]

@@ -1,10 +1,9 @@
 import EventdCore
 import Foundation
 
-/// One extra COPY connection of the loader, on a thread of its own: it commits a cut that the loader
-/// thread hands over while the loader thread goes on popping the ring and may commit another cut on
-/// its own connection. `loader.connections = N` allows up to N − 1 lanes; `StreamScaler` decides how
-/// many are in use.
+/// One COPY connection of the loader, on a thread of its own: it commits a cut that the loader thread
+/// hands over while the loader thread goes on popping the ring and cutting the next one.
+/// `loader.connections = N` (N > 1) makes N lanes; `StreamScaler` decides how many are in use.
 ///
 /// Why: under sustained load the limit is one PostgreSQL backend parsing COPY rows and updating
 /// indexes, ~0.95 of a core, while eventd's own work is ~1.4 µs per event. A second COPY in flight

@@ -5,8 +5,8 @@ import Logging
 import ServiceLifecycle
 
 /// Drains the ring into PostgreSQL: the one consumer of the ring, cutting COPY batches and committing
-/// them on up to `loader.connections` connections at once — its own, and as many `CopyLane`s as raise
-/// throughput (`CopyStreams`, policy in `StreamScaler`).
+/// them on up to `loader.connections` connections at once: as many `CopyLane`s as raise throughput
+/// (`CopyStreams`, policy in `StreamScaler`), or on its own connection with `connections = 1`.
 ///
 /// The decisions are values: retry vs spool vs drain deadline and where a cut goes are
 /// `LoaderStateMachine`'s, fast COPY → staging → bisect → dead letter is `CopyStateMachine`'s; this
@@ -30,8 +30,8 @@ public final class LoaderService: Service, @unchecked Sendable {
     /// `[loader]` as configured, with what the loader takes from elsewhere; `settings.batchRows` reads `[loader]`.
     @dynamicMemberLookup
     public struct Settings: Sendable {
-        /// The `[loader]` section. `connections` (the loader thread's own COPY plus up to `connections - 1`
-        /// lanes, as many as pay, `StreamScaler`) and `copyFormat` (each COPY connection is made with it) are
+        /// The `[loader]` section. `connections` (up to that many COPY lanes, as many as pay,
+        /// `StreamScaler`; with 1 the loader thread loads itself) and `copyFormat` (each COPY connection is made with it) are
         /// fixed at start; a reload replaces the rest (`update(_:)`).
         public var loader: LoaderConfig
         /// `shutdown.drain_timeout`.
@@ -75,6 +75,8 @@ public final class LoaderService: Service, @unchecked Sendable {
     var outageLog = OutageLog()
     /// Rows and busy time per COPY stream, for `StreamScaler` and the per-stream metrics.
     let streamLedger: CopyStreamLedger
+    /// Signalled by a lane each time it finishes a cut (`waitForIdleLane`).
+    let laneFreed = DispatchSemaphore(value: 0)
     var lastPublish: ContinuousClock.Instant
 
     init(ring: IngestRing, pool: BatchPool, settings: Settings, metrics: EventdMetrics, health: DaemonHealth,
@@ -135,6 +137,8 @@ public final class LoaderService: Service, @unchecked Sendable {
     private func loop() {
         connectAtStart()
         let lanes = startLanes()
+        // The lanes load every live cut: this thread's connection would only hold a backend.
+        if !lanes.isEmpty { sink.disconnect() }
         var streams = CopyStreams(lanes: lanes, ledger: streamLedger, metrics: metrics, logger: logger, now: clock.now)
         func makeCutter() -> BatchCutter {
             let settings = self.settings
@@ -145,7 +149,12 @@ public final class LoaderService: Service, @unchecked Sendable {
         // With a spool to replay, a replay chunk gets the turn after each live cut (see SpoolRouting).
         var replayTurn = false
         func flushPending() {
+            let started = clock.now
+            waitForIdleLane(streams.lanesInUse)
             deliver(pending, lanes: streams.lanesInUse)
+            // Handing a cut to a lane takes microseconds; loading it on this thread (or spooling it) holds
+            // the thread, and rows that queued in the ring meanwhile waited for a stream (`StreamScaler`).
+            if ring.approximateCount > 0 { streams.noteWaiting(clock.now - started) }
             pending = []
             cutter = makeCutter()
             replayTurn = true
@@ -164,8 +173,8 @@ public final class LoaderService: Service, @unchecked Sendable {
             }
             // The ring looks empty: group commit — flush what is pending now (or once it has lingered
             // `batch_delay`); rows that arrive meanwhile form the next batch. Else sleep until rows arrive.
-            // While every lane is busy, keep collecting instead: a lane finishing wakes this wait, and only
-            // a full cut is committed on this thread's connection alongside (see `mayCommitNow`).
+            // While every lane is busy, keep collecting instead: a lane finishing wakes this wait, and a
+            // full cut waits for the first lane to finish (see `mayCommitNow`, `waitForIdleLane`).
             let now = clock.now
             streams.endWindowIfDue(at: now)
             if cutter.isDue(at: now), mayCommitNow(lanes: streams.lanesInUse) {
@@ -173,6 +182,8 @@ public final class LoaderService: Service, @unchecked Sendable {
                 continue
             }
             // Due but every lane busy: sleep until a lane finishes (it interrupts the wait) or rows arrive.
+            // That sleep is time a cut waited for a stream (`StreamScaler` opens one when it is long).
+            let cutWaits = cutter.isDue(at: now)
             var timeout = cutter.isDue(at: now) ? .seconds(1) : cutter.deadline.map { $0 - now } ?? .seconds(1)
             if spool != nil {
                 if spoolHousekeeping(at: now, idle: pending.isEmpty) {
@@ -182,6 +193,7 @@ public final class LoaderService: Service, @unchecked Sendable {
                 if let wake = machine.routing.wakeUpAt { timeout = max(.zero, min(timeout, wake - now)) }
             }
             let woke = ring.waitForElements(timeout: timeout)
+            if cutWaits { streams.noteWaiting(clock.now - now) }
             retryHandedBack(lanes)
             if woke == .closed {
                 // Closed, and everything pushed before the close has been popped.
@@ -208,7 +220,8 @@ public final class LoaderService: Service, @unchecked Sendable {
         }
     }
 
-    /// Hands a cut to PostgreSQL — on an idle lane if there is one, else on this thread — or, with a
+    /// Hands a cut to PostgreSQL — on an idle lane if there is one (with lanes, `flushPending` waited
+    /// for one), else on this thread — or, with a
     /// spool, when `SpoolRouting` says so, to the spool. Takes ownership of the batches (recycles them).
     private func deliver(_ batches: [IngestBatch], lanes: [CopyLane]) {
         retryHandedBack(lanes)

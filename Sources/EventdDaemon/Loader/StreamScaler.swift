@@ -7,15 +7,23 @@
 /// But a stream that does not add throughput only splits batches (more, smaller commits) and holds a
 /// backend; so streams are opened on trial and kept only if they pay.
 ///
-/// - **Open** when every stream in use was busy for at least `busyToOpen` of the window (rows wait
-///   for a free stream) and fewer than `maximum` are in use. After `trialWarmupWindows` (the new
+/// - **Open** when fewer than `maximum` are in use and rows waited: every stream in use was busy for
+///   at least `busyToOpen` of the window, or rows waited for a free stream for at least `waitToOpen` of
+///   it (`Sample.waiting`). The second rule is for senders that wait for their COMMIT (HTTP `200`, TCP
+///   acks): there the rate is events in flight ÷ commit latency, so the streams idle between round
+///   trips (busy < 80 %) while each request's rows still queue behind a busy stream — time a stream
+///   more would take off every request's latency. After `trialWarmupWindows` (the new
 ///   stream's first cut: rows count when a cut commits, so right after opening the new stream has
 ///   committed nothing yet and the window would judge it on no rows), the next window is the trial.
 /// - **Keep** a trial stream only if it added at least `minMarginalGain` of what one stream committed
 ///   per second before it opened; else **close** it and wait `holdWindows` before trying again
 ///   (hysteresis: no flapping between n and n + 1 on noise).
 /// - **Close** one when, for `quietWindows` windows in a row, the work done would have kept one fewer
-///   stream at most `busyToClose` busy: the load fell, and fewer, larger commits cost PostgreSQL less.
+///   stream at most `busyToClose` busy and rows did not wait: the load fell, and fewer, larger commits
+///   cost PostgreSQL less.
+///
+/// A stream opened because rows waited is judged like any other: kept only if rows/s rose, so one that
+/// splits cuts without shortening the wait is given back when it stops paying.
 struct StreamScaler: Sendable {
     struct Policy: Sendable, Equatable {
         var maximum: Int
@@ -29,6 +37,10 @@ struct StreamScaler: Sendable {
         var window: Duration = .seconds(2)
         var trialWarmupWindows = 1
         var busyToOpen = 0.8
+        /// Open when rows waited for a free stream this share of the window, however busy the streams.
+        /// 0.3: a third of the time a cut sat ready with every stream taken (the loader thread waited
+        /// for a lane, or its own COPY held it while rows queued in the ring).
+        var waitToOpen = 0.3
         var busyToClose = 0.5
         var minMarginalGain = 0.1
         var holdWindows = 10
@@ -43,6 +55,10 @@ struct StreamScaler: Sendable {
         var busy: Duration
         /// How long the window lasted (at least `policy.window`; longer when a COPY held the loader thread).
         var length: Duration
+        /// Time during which rows were ready for a COPY and no stream could take them (the loader's
+        /// cut waiting for a lane, or rows queueing while the loader thread loaded on its own
+        /// connection); at most `length`, since one thread hands out the cuts.
+        var waiting: Duration = .zero
     }
 
     enum Decision: Equatable, Sendable {
@@ -72,6 +88,7 @@ struct StreamScaler: Sendable {
         let seconds = sample.length.seconds
         let rate = Double(sample.rows) / seconds
         let busyFraction = sample.busy.seconds / (seconds * Double(active))
+        let rowsWaited = sample.waiting.seconds / seconds >= policy.waitToOpen
 
         if let baseline = trialBaseline {
             if warmupLeft > 0 {
@@ -88,7 +105,7 @@ struct StreamScaler: Sendable {
         let holding = holdLeft > 0
         if holding { holdLeft -= 1 }
 
-        if active > 1, sample.busy.seconds <= policy.busyToClose * seconds * Double(active - 1) {
+        if active > 1, !rowsWaited, sample.busy.seconds <= policy.busyToClose * seconds * Double(active - 1) {
             quietRun += 1
             if quietRun >= policy.quietWindows {
                 quietRun = 0
@@ -99,7 +116,7 @@ struct StreamScaler: Sendable {
         }
         quietRun = 0
 
-        if busyFraction >= policy.busyToOpen, active < policy.maximum, !holding {
+        if busyFraction >= policy.busyToOpen || rowsWaited, active < policy.maximum, !holding {
             trialBaseline = rate
             warmupLeft = policy.trialWarmupWindows
             active += 1

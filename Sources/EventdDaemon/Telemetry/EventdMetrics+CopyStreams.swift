@@ -20,4 +20,9 @@ extension EventdMetrics {
     func copyStreamsActiveGauge() -> Gauge {
         Gauge(label: MetricName.copyStreamsActive, factory: factory)
     }
+
+    /// The share of the last window a ready cut waited for a stream (`StreamScaler.Sample.waiting`).
+    func copyWaitingRatioGauge() -> Gauge {
+        Gauge(label: MetricName.copyWaitingRatio, factory: factory)
+    }
 }

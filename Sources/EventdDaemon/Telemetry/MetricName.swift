@@ -24,6 +24,7 @@ enum MetricName {
     static let copyStreamsActive = "eventd_copy_streams_active"             // streams in use now
     static let copyStreamBusyRatio = "eventd_copy_stream_busy_ratio"        // label: stream; last window
     static let copyStreamRowsPerSecond = "eventd_copy_stream_rows_per_second" // label: stream; last window
+    static let copyWaitingRatio = "eventd_copy_waiting_ratio"               // last window: share rows waited for a stream
     static let postgresConnected = "eventd_postgres_connected"
     static let postgresReconnects = "eventd_postgres_reconnects_total"
     /// 1 for the `host`/`port` the loader commits to, 0 for one it used before (after a failover).
