@@ -75,6 +75,7 @@ let package = Package(
                 .embedInCode("SQL/012_rollup_storage.sql"),
                 .embedInCode("SQL/013_console_reader.sql"),
                 .embedInCode("SQL/014_rollup_lag.sql"),
+                .embedInCode("SQL/015_rollup_backfill.sql"),
             ]
         ),
         .target(name: "EventdTOML"),

@@ -25,6 +25,7 @@ struct BundledMigrationsTests {
             "012_rollup_storage.sql",
             "013_console_reader.sql",
             "014_rollup_lag.sql",
+            "015_rollup_backfill.sql",
         ])
     }
 
