@@ -1,4 +1,5 @@
 @testable import EventdDaemon
+@testable import EventdTesting
 import EventdPostgres
 import Foundation
 import Testing
