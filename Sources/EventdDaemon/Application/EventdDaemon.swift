@@ -132,15 +132,10 @@ public struct EventdDaemon: Sendable {
         }
 
         // A socket from systemd turns its source on, wherever the config says it should listen.
-        let unset = ListenAddress(host: "", port: 0)
         var udp: UDPSource?
         let udpSocket = systemd.sockets.descriptor(.udp)
         if config.sources.udp.listen != nil || udpSocket != nil {
-            let listen = config.sources.udp.listen ?? unset
-            var settings = UDPSource.Settings(host: listen.host, port: listen.port,
-                                              maxDatagramBytes: config.sources.udp.maxDatagramBytes,
-                                              receiveBufferBytes: config.sources.udp.receiveBufferBytes)
-            settings.reusePort = config.sources.udp.reusePort
+            var settings = UDPSource.Settings(config.sources.udp)
             settings.inheritedDescriptor = udpSocket
             let source = UDPSource(settings: settings, pipeline: pipeline, health: health, logger: logger)
             udp = source
@@ -149,13 +144,7 @@ public struct EventdDaemon: Sendable {
         var tcp: TCPSource?
         let tcpSocket = systemd.sockets.descriptor(.tcp)
         if config.sources.tcp.listen != nil || tcpSocket != nil {
-            let listen = config.sources.tcp.listen ?? unset
-            var settings = TCPSource.Settings(host: listen.host, port: listen.port,
-                                              maxConnections: config.sources.tcp.maxConnections,
-                                              maxLineBytes: config.sources.tcp.maxLineBytes,
-                                              idleTimeout: config.sources.tcp.idleTimeout,
-                                              drainTimeout: config.shutdown.drainTimeout)
-            settings.reusePort = config.sources.tcp.reusePort
+            var settings = TCPSource.Settings(config.sources.tcp, drainTimeout: config.shutdown.drainTimeout)
             settings.inheritedDescriptor = tcpSocket
             let source = TCPSource(settings: settings, pipeline: pipeline, health: health, logger: logger)
             tcp = source
@@ -164,8 +153,7 @@ public struct EventdDaemon: Sendable {
         var http: HTTPSource?
         let httpSocket = systemd.sockets.descriptor(.http)
         if config.sources.http.listen != nil || httpSocket != nil {
-            var settings = HTTPSource.Settings(config: config.sources.http, listen: config.sources.http.listen ?? unset,
-                                               drainTimeout: config.shutdown.drainTimeout)
+            var settings = HTTPSource.Settings(config.sources.http, drainTimeout: config.shutdown.drainTimeout)
             settings.inheritedDescriptor = httpSocket
             let source = HTTPSource(settings: httpSettings(settings), pipeline: pipeline, health: health, logger: logger)
             http = source

@@ -123,20 +123,32 @@ struct DatagramHooks: Sendable {
 
 /// Where a source listens: what every source's settings say about its socket.
 protocol ListenerSettings {
-    var host: String { get }
-    var port: Int { get }
-    /// Share the port with other processes (`SO_REUSEPORT`).
+    /// `listen`: nil when only a socket from systemd turns the source on.
+    var listen: ListenAddress? { get }
+    /// Share the port with other processes (`SO_REUSEPORT`; `reuse_port`).
     var reusePort: Bool { get }
-    /// A listening socket passed by systemd; when set, the other three are the socket unit's business.
+    /// A listening socket passed by systemd; when set, the other two are the socket unit's business.
     var inheritedDescriptor: CInt? { get }
 }
 
 extension ListenerSettings {
     var binding: ListenerBinding {
-        ListenerBinding(host: host, port: port, reusePort: reusePort, inheritedDescriptor: inheritedDescriptor)
+        ListenerBinding(host: listen?.host ?? "", port: listen?.port ?? 0, reusePort: reusePort,
+                        inheritedDescriptor: inheritedDescriptor)
     }
 }
 
-extension TCPSource.Settings: ListenerSettings {}
-extension UDPSource.Settings: ListenerSettings {}
-extension HTTPSource.Settings: ListenerSettings {}
+extension TCPSource.Settings: ListenerSettings {
+    var listen: ListenAddress? { tcp.listen }
+    var reusePort: Bool { tcp.reusePort }
+}
+
+extension UDPSource.Settings: ListenerSettings {
+    var listen: ListenAddress? { udp.listen }
+    var reusePort: Bool { udp.reusePort }
+}
+
+extension HTTPSource.Settings: ListenerSettings {
+    var listen: ListenAddress? { http.listen }
+    var reusePort: Bool { http.reusePort }
+}

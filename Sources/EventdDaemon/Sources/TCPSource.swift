@@ -12,26 +12,26 @@ import ServiceLifecycle
 /// the sender's further bytes read and dropped until it closes, at most 2 s.
 /// It is listed after the loader in the service group, so the loader is still committing meanwhile.
 public final class TCPSource: Service, Sendable {
+    /// `[sources.tcp]` as configured, with what the source takes from elsewhere; `settings.maxLineBytes`
+    /// reads `[sources.tcp]`.
+    @dynamicMemberLookup
     public struct Settings: Sendable {
-        public var host: String
-        public var port: Int
-        public var maxConnections: Int
-        public var maxLineBytes: Int
-        public var idleTimeout: Duration
+        /// The `[sources.tcp]` section: where to listen and the connection limits.
+        public var tcp: TCPSourceConfig
+        /// `shutdown.drain_timeout`.
         public var drainTimeout: Duration
-        /// Share the port with other processes (`SO_REUSEPORT`; `reuse_port`).
-        public var reusePort: Bool = false
-        /// A listening socket passed by systemd (`eventd.socket`); when set, `host`, `port` and
-        /// `reusePort` are the socket unit's business and not used.
+        /// A listening socket passed by systemd (`eventd.socket`); when set, `listen` and `reuse_port`
+        /// are the socket unit's business and not used.
         public var inheritedDescriptor: CInt? = nil
-        public init(host: String, port: Int, maxConnections: Int = 1024, maxLineBytes: Int = 1 << 20,
-                    idleTimeout: Duration = .seconds(300), drainTimeout: Duration = .seconds(30)) {
-            self.host = host
-            self.port = port
-            self.maxConnections = maxConnections
-            self.maxLineBytes = maxLineBytes
-            self.idleTimeout = idleTimeout
+
+        public init(_ tcp: TCPSourceConfig = TCPSourceConfig(), drainTimeout: Duration = ShutdownConfig().drainTimeout) {
+            self.tcp = tcp
             self.drainTimeout = drainTimeout
+        }
+
+        public subscript<Value>(dynamicMember key: WritableKeyPath<TCPSourceConfig, Value>) -> Value {
+            get { tcp[keyPath: key] }
+            set { tcp[keyPath: key] = newValue }
         }
     }
 

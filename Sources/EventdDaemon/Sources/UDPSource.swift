@@ -6,21 +6,23 @@ import ServiceLifecycle
 
 /// The UDP listener: fire-and-forget events from emitters that cannot afford a connection.
 public final class UDPSource: Service, Sendable {
+    /// `[sources.udp]` as configured, with the socket systemd may pass; `settings.maxDatagramBytes`
+    /// reads `[sources.udp]`.
+    @dynamicMemberLookup
     public struct Settings: Sendable {
-        public var host: String
-        public var port: Int
-        public var maxDatagramBytes: Int
-        public var receiveBufferBytes: Int
-        /// Share the port with other processes (`SO_REUSEPORT`; `reuse_port`).
-        public var reusePort: Bool = false
-        /// A listening socket passed by systemd (`eventd.socket`); when set, `host`, `port` and
-        /// `reusePort` are the socket unit's business and not used.
+        /// The `[sources.udp]` section: where to listen, the datagram and receive-buffer sizes.
+        public var udp: UDPSourceConfig
+        /// A socket passed by systemd (`eventd.socket`); when set, `listen` and `reuse_port` are the
+        /// socket unit's business and not used.
         public var inheritedDescriptor: CInt? = nil
-        public init(host: String, port: Int, maxDatagramBytes: Int = 65_507, receiveBufferBytes: Int = 8 << 20) {
-            self.host = host
-            self.port = port
-            self.maxDatagramBytes = maxDatagramBytes
-            self.receiveBufferBytes = receiveBufferBytes
+
+        public init(_ udp: UDPSourceConfig = UDPSourceConfig()) {
+            self.udp = udp
+        }
+
+        public subscript<Value>(dynamicMember key: WritableKeyPath<UDPSourceConfig, Value>) -> Value {
+            get { udp[keyPath: key] }
+            set { udp[keyPath: key] = newValue }
         }
     }
 

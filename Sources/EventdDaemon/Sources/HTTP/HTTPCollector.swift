@@ -41,7 +41,7 @@ struct HTTPCollector: Sendable {
         keys = WriteKeyStore(settings.writeKeys)
         cors = CORSPolicy(keys: keys)
         limiter = RateLimiter(limits: .init(settings.rateLimit))
-        resolver = ClientAddressResolver(trustedProxies: settings.trustedProxies)
+        resolver = ClientAddressResolver(trustedProxies: settings.http.trustedProxyNetworks)
         self.liveLimits = limits
         self.anonymizeIP = anonymizeIP
         registry = ProtocolRegistry.standard.servingPrefixes(settings.pathPrefixes)

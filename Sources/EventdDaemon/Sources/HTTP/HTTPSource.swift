@@ -14,60 +14,29 @@ import ServiceLifecycle
 /// It is listed after the loader, so on shutdown it stops first and its waiting requests are
 /// still answered from the loader's last commits.
 public final class HTTPSource: Service, Sendable {
+    /// `[sources.http]` as configured, with what the source takes from elsewhere; `settings.maxBodyBytes`
+    /// reads `[sources.http]`.
+    @dynamicMemberLookup
     public struct Settings: Sendable {
-        public var host: String
-        public var port: Int
-        public var maxBodyBytes: Int = 512_000
-        public var maxHeaderBytes: Int = 16_384
-        public var idleTimeout: Duration = .seconds(60)
-        public var requestTimeout: Duration = .seconds(10)
-        public var maxConnections: Int = 4_096
-        /// Most connections one client address holds at once; 0 = no per-address cap. Trusted proxies
-        /// are exempt (every client behind them shares their address).
-        public var maxConnectionsPerIP: Int = 256
-        public var trustedProxies: [IPNetwork] = []
-        public var writeKeys: [WriteKey] = []
-        public var requireWriteKey: Bool = true
-        public var rateLimit = RateLimitConfig()
-        public var dropBots: Bool = false
-        public var drainTimeout: Duration = .seconds(30)
-        /// Share the port with other processes (`SO_REUSEPORT`; `reuse_port`).
-        public var reusePort: Bool = false
-        /// A listening socket passed by systemd (`eventd.socket`); when set, `host`, `port` and
-        /// `reusePort` are the socket unit's business and not used.
+        /// The `[sources.http]` section: where to listen, limits, write keys, rate limits, the paths.
+        public var http: HTTPSourceConfig
+        /// `shutdown.drain_timeout`.
+        public var drainTimeout: Duration
+        /// A listening socket passed by systemd (`eventd.socket`); when set, `listen` and `reuse_port`
+        /// are the socket unit's business and not used.
         public var inheritedDescriptor: CInt? = nil
         /// Test-only: HTML pages served on `GET <path>`, so a browser test can load a page from the
         /// collector's own origin (same-origin beacons). Empty in production.
         public var testOnly_pages: [String: String] = [:]
-        /// First-party path prefixes: every protocol is also served under `<prefix>/<protocol name><path>`
-        /// (e.g. `/collect/posthog/batch/`), since ad blockers list the vendors' well-known paths.
-        public var pathPrefixes: [String] = []
-        /// Where the web SDK is served (and under each path prefix); empty: not served.
-        public var sdkPath: String = "/sdk.js"
 
-        public init(host: String, port: Int) {
-            self.host = host
-            self.port = port
+        public init(_ http: HTTPSourceConfig = HTTPSourceConfig(), drainTimeout: Duration = ShutdownConfig().drainTimeout) {
+            self.http = http
+            self.drainTimeout = drainTimeout
         }
 
-        /// The settings of `[sources.http]`.
-        public init(config: HTTPSourceConfig, listen: ListenAddress, drainTimeout: Duration) {
-            self.init(host: listen.host, port: listen.port)
-            maxBodyBytes = config.maxBodyBytes
-            maxHeaderBytes = config.maxHeaderBytes
-            idleTimeout = config.idleTimeout
-            requestTimeout = config.requestTimeout
-            maxConnections = config.maxConnections
-            maxConnectionsPerIP = config.maxConnectionsPerIP
-            trustedProxies = config.trustedProxyNetworks
-            writeKeys = config.writeKeys
-            requireWriteKey = config.requireWriteKey
-            rateLimit = config.rateLimit
-            dropBots = config.dropBots
-            reusePort = config.reusePort
-            pathPrefixes = config.pathPrefixes
-            sdkPath = config.sdkPath
-            self.drainTimeout = drainTimeout
+        public subscript<Value>(dynamicMember key: WritableKeyPath<HTTPSourceConfig, Value>) -> Value {
+            get { http[keyPath: key] }
+            set { http[keyPath: key] = newValue }
         }
     }
 
@@ -97,7 +66,7 @@ public final class HTTPSource: Service, Sendable {
         let collector = self.collector
         let pipeline = self.pipeline
         let metrics = pipeline.metrics
-        let proxies = settings.trustedProxies
+        let proxies = settings.http.trustedProxyNetworks
         let admission = ConnectionAdmission(
             maxConnections: settings.maxConnections, maxPerPeer: settings.maxConnectionsPerIP,
             peer: { channel in

@@ -13,7 +13,7 @@ import Testing
     static let key = "sk_server_0123456789"
 
     static let collector: HTTPCollector = {
-        var settings = HTTPSource.Settings(host: "127.0.0.1", port: 0)
+        var settings = HTTPSource.Settings()
         settings.maxBodyBytes = 16
         settings.writeKeys = [WriteKey(name: "server", key: key, kind: .secret)]
         return HTTPCollector(settings: settings, limits: LiveValue(IngestLimits()), anonymizeIP: true)

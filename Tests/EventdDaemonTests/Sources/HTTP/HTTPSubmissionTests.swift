@@ -8,7 +8,7 @@ import Testing
 /// out. The request is read by a real `HTTPCollector`; no sockets, no ring.
 struct HTTPSubmissionTests {
     static let collector: HTTPCollector = {
-        var settings = HTTPSource.Settings(host: "127.0.0.1", port: 0)
+        var settings = HTTPSource.Settings()
         settings.requireWriteKey = false
         return HTTPCollector(settings: settings, limits: LiveValue(IngestLimits()), anonymizeIP: true)
     }()

@@ -12,7 +12,7 @@ struct HTTPBodyPolicyTests {
         WriteKey(name: "server", key: "sk_server_0123456789", kind: .secret),
     ])
     static let collector: HTTPCollector = {
-        var settings = HTTPSource.Settings(host: "127.0.0.1", port: 0)
+        var settings = HTTPSource.Settings()
         settings.writeKeys = [
             WriteKey(name: "web", key: "pk_web_0123456789", kind: .public, allowedOrigins: ["https://shop.example"]),
             WriteKey(name: "server", key: "sk_server_0123456789", kind: .secret),
