@@ -37,7 +37,9 @@ struct ClientAddressResolver: Sendable {
         return Resolved(address: peerAddress, viaTrustedProxy: true)
     }
 
-    private func isTrusted(_ bytes: [UInt8]) -> Bool {
+    /// Whether a peer is one of the trusted proxies, an IPv4 proxy seen as an IPv4-mapped IPv6 address
+    /// (a dual-stack listener) included. Also what exempts a proxy from the per-address connection cap.
+    func isTrusted(_ bytes: [UInt8]) -> Bool {
         trustedProxies.contains { $0.contains(bytes) || (bytes.count == 16 && Self.isMappedIPv4(bytes) && $0.contains(Array(bytes[12...]))) }
     }
 

@@ -66,12 +66,12 @@ public final class HTTPSource: Service, Sendable {
         let collector = self.collector
         let pipeline = self.pipeline
         let metrics = pipeline.metrics
-        let proxies = settings.http.trustedProxyNetworks
+        let resolver = collector.resolver
         let admission = ConnectionAdmission(
             maxConnections: settings.maxConnections, maxPerPeer: settings.maxConnectionsPerIP,
             peer: { channel in
                 let peerBytes = channel.remoteAddress.flatMap(ClientAddressResolver.bytes(of:))
-                let viaProxy = peerBytes.map { bytes in proxies.contains { $0.contains(bytes) } } ?? false
+                let viaProxy = peerBytes.map(resolver.isTrusted) ?? false
                 return viaProxy ? nil : channel.remoteAddress.flatMap(SourceAddress.init(socketAddress:))
             },
             onRefused: { metrics.httpConnectionsRefused.increment() })
