@@ -184,7 +184,7 @@ public final class LoaderService: Service, @unchecked Sendable {
             // Due but every lane busy: sleep until a lane finishes (it interrupts the wait) or rows arrive.
             // That sleep is time a cut waited for a stream (`StreamScaler` opens one when it is long).
             let cutWaits = cutter.isDue(at: now)
-            var timeout = cutter.isDue(at: now) ? .seconds(1) : cutter.deadline.map { $0 - now } ?? .seconds(1)
+            var timeout = cutWaits ? .seconds(1) : cutter.deadline.map { $0 - now } ?? .seconds(1)
             if spool != nil {
                 if spoolHousekeeping(at: now, idle: pending.isEmpty) {
                     replayTurn = true
