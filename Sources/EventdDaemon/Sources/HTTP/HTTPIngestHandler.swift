@@ -127,27 +127,17 @@ final class HTTPIngestHandler: ChannelInboundHandler {
         switch submission {
         case .rateLimited(let reply):
             pool.recycle(batch)
-            return answer(reply, context: context)
+            answer(reply, context: context)
         case .droppedBot(let reply):
             metrics.droppedBot.increment(by: received)
             pool.recycle(batch)
-            return answer(reply, context: context)
-        case .refusedOnly, .answerAfterCommit, .answerWhenQueued:
-            break
-        }
-        metrics.received.increment(by: received)
-        metrics.accepted.increment(by: summary.accepted)
-        metrics.counters(.http, work.adapter.name)?.count(accepted: summary.accepted, refused: summary.rejected)
-        if summary.sanitized > 0 { metrics.sanitized.increment(by: summary.sanitized) }
-        for rejection in batch.decodeRejections { metrics.countRejected(rejection.reason) }
-
-        switch submission {
-        case .rateLimited, .droppedBot:
-            break
+            answer(reply, context: context)
         case .refusedOnly(let reply):
+            countIngested(summary, batch: batch, adapter: work.adapter)
             if handoff.offer(batch) != .taken { handoff.dropRingFull(batch, events: received) }
             answer(reply, context: context)
         case .answerAfterCommit:
+            countIngested(summary, batch: batch, adapter: work.adapter)
             let rejections = batch.decodeRejections
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
@@ -161,9 +151,20 @@ final class HTTPIngestHandler: ChannelInboundHandler {
             }
             if handoff.offer(batch) != .taken { refuseRingFull(batch, work: work, context: context) }
         case .answerWhenQueued(let reply):
+            countIngested(summary, batch: batch, adapter: work.adapter)
             guard handoff.offer(batch) == .taken else { return refuseRingFull(batch, work: work, context: context) }
             answer(reply, context: context)
         }
+    }
+
+    /// Counts a decoded request that goes on to the ring (a rate-limited or bot request is counted
+    /// as such instead, and never as received).
+    private func countIngested(_ summary: DecodeSummary, batch: IngestBatch, adapter: any IngestProtocol) {
+        metrics.received.increment(by: batch.received)
+        metrics.accepted.increment(by: summary.accepted)
+        metrics.counters(.http, adapter.name)?.count(accepted: summary.accepted, refused: summary.rejected)
+        if summary.sanitized > 0 { metrics.sanitized.increment(by: summary.sanitized) }
+        for rejection in batch.decodeRejections { metrics.countRejected(rejection.reason) }
     }
 
     private func refuseRingFull(_ batch: IngestBatch, work: HTTPIngestWork, context: ChannelHandlerContext) {
