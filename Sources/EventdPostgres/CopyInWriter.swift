@@ -2,14 +2,20 @@ import CLibPQ
 
 /// Sends COPY data to the server inside `PostgresConnection.copyIn`. Valid only during the body call.
 ///
-/// Bytes go straight to PQputCopyData: no buffering or allocation here, so callers that build large
-/// batches in their own reusable buffer pay one libpq call per buffer. libpq copies into its own output
-/// buffer and flushes it to the socket as it fills.
+/// Bytes go straight to PQputCopyData: no buffering or allocation here. libpq copies each call's bytes
+/// into its own output buffer and flushes it to the socket as it fills.
 public struct CopyInWriter {
     let handle: OpaquePointer
 
-    /// libpq takes an `int` length; larger buffers go in chunks of this size.
-    static let maxChunk = 1 << 30
+    /// The most bytes handed to one PQputCopyData call; larger buffers go in chunks of this size (COPY
+    /// data is a byte stream: a row may span chunks).
+    ///
+    /// Why small: one PQputCopyData message must fit libpq's output buffer whole, so libpq doubles that
+    /// buffer until it does — and never shrinks it for the connection's life. Handing a whole cut's binary
+    /// payload (~3–4 MB at 5,000 rows) in one call left each COPY connection holding a 4–8 MB output
+    /// buffer; 32 KiB keeps it at 64 KiB. The extra calls cost nothing measurable next to the rows'
+    /// encoding (~55 binary rows per call). Benchmarks/RESULTS.md, "Memory of cuts in flight".
+    public static let maxChunk = 32 << 10
 
     /// Sends raw COPY bytes (rows in the format the COPY statement named; rows may span calls).
     public func write(_ bytes: UnsafeRawBufferPointer) throws {

@@ -7,9 +7,11 @@ public struct LoaderConfig: Sendable, Equatable {
     public var batchRows: Int = 5_000
     /// `batch_delay`
     public var batchDelay: Duration = .zero
-    /// `connections`. Still 2: parallel `psql \copy` scales to 4 streams on the 2-core box, but eventd with a
-    /// maximum of 4 was not faster than with 2 in two runs (Benchmarks/RESULTS.md, "loader.connections 2 vs 4").
-    public var connections: Int = 2
+    /// `connections`. 4 since 2026-12-05: parallel `psql \copy` scales to 4 streams on the 2-core box, and once
+    /// a stream stopped holding its cut's whole COPY payload, TCP flat out with a maximum of 4 reached 1.09–1.10×
+    /// the best parallel text ceiling (2: 0.87–0.95×) at 115 MB peak RSS under overload (Benchmarks/RESULTS.md,
+    /// "Memory of cuts in flight").
+    public var connections: Int = 4
     /// `retry_initial`
     public var retryInitial: Duration = .milliseconds(100)
     /// `retry_max`

@@ -23,10 +23,16 @@ import Logging
 final class CopyLoader {
     private let connect: () throws -> PostgresConnection
     private let logger: Logger
-    /// `loader.copy_format`. With `.binary` each selection is re-encoded into `binaryRows` before its
-    /// COPY; a selection that cannot be (not our encoder's text) goes as text.
+    /// `loader.copy_format`. With `.binary` each selection is re-encoded as it is sent, `binaryChunkBytes`
+    /// at a time through `binaryChunk`; a selection that cannot be (not our encoder's text) goes as text.
     private let format: CopyFormat
-    private let binaryRows = RowBuffer(initialCapacity: 256 * 1024)
+    /// Binary COPY bytes handed to libpq at a time. The whole cut is never materialised: a retry, the
+    /// staging path and each half of a bisection encode again from the cut's text rows, which the cut
+    /// keeps anyway (its senders are told only after COMMIT).
+    private let binaryChunkBytes: Int
+    /// Holds one chunk (plus the row that crossed `binaryChunkBytes`); reused for every COPY, and given
+    /// back to 64 KiB after each if a huge row grew it.
+    private let binaryChunk = RowBuffer(initialCapacity: 64 * 1024)
     private var connection: PostgresConnection?
     private var stagingReady = false
     /// Reused for every cut (`UntimedEventKeys`): no allocation in steady state.
@@ -36,9 +42,12 @@ final class CopyLoader {
 
     /// `format` is stated by every owner (daemon, `eventd import`, `eventd spool --replay`): each follows
     /// `loader.copy_format`, so the one-off commands load as fast as the live path.
-    init(logger: Logger, format: CopyFormat, connect: @escaping () throws -> PostgresConnection) {
+    /// `binaryChunkBytes` is for tests (a stream cut into many chunks by a few rows).
+    init(logger: Logger, format: CopyFormat, binaryChunkBytes: Int = CopyInWriter.maxChunk,
+         connect: @escaping () throws -> PostgresConnection) {
         self.logger = logger
         self.format = format
+        self.binaryChunkBytes = binaryChunkBytes
         self.connect = connect
     }
 
@@ -86,7 +95,8 @@ final class CopyLoader {
             case .copyFast(let selection), .copyViaStaging(let selection):
                 let viaStaging = if case .copyViaStaging = action { true } else { false }
                 do {
-                    let landed = try copyInTransaction(connection, selection, includeRejections: !viaStaging, viaStaging: viaStaging)
+                    let landed = try copyInTransaction(
+                        connection, selection, includeRejections: !viaStaging, viaStaging: viaStaging, binary: format == .binary)
                     action = machine.copyCommitted(landed: landed)
                 } catch let error as PostgresError {
                     lastError = error
@@ -132,19 +142,32 @@ final class CopyLoader {
 
     /// One transaction: COPY the selected rows (straight into analytics.events, or into the staging
     /// table and then INSERT … ON CONFLICT DO NOTHING), optionally the rejections, COMMIT.
+    /// - Parameter binary: send binary COPY; a row the binary encoder cannot read, found part-way, aborts
+    ///   that COPY, rolls back and sends the selection again as text.
     /// - Returns: the rows that landed in analytics.events.
     private func copyInTransaction(
-        _ connection: PostgresConnection, _ selection: RowSelection, includeRejections: Bool, viaStaging: Bool
+        _ connection: PostgresConnection, _ selection: RowSelection, includeRejections: Bool, viaStaging: Bool, binary: Bool
     ) throws -> Int {
         let withRejections = includeRejections && selection.hasRejections
         // Outside the transaction: a rollback would otherwise take the staging tables with it.
         if viaStaging || withRejections { try prepareStaging(connection) }
-        let binary = format == .binary && selection.encodeBinary(into: binaryRows)
         try connection.execute("BEGIN")
         let target = EventColumns.copyStatement(staging: viaStaging, binary: binary)
-        let copied = try connection.copyIn(target) { writer in
-            if binary { try binaryRows.withUnsafeBytes { try writer.write($0) } } else { try selection.write(to: writer) }
+        let copied: Int
+        do {
+            copied = try connection.copyIn(target) { writer in
+                guard binary else { return try selection.write(to: writer) }
+                let encoded = try selection.encodeBinary(into: binaryChunk, chunkBytes: binaryChunkBytes) { chunk in
+                    try chunk.withUnsafeBytes { try writer.write($0) }
+                }
+                if !encoded { throw NotBinaryReadable() }
+            }
+        } catch is NotBinaryReadable {
+            try connection.execute("ROLLBACK")
+            return try copyInTransaction(
+                connection, selection, includeRejections: includeRejections, viaStaging: viaStaging, binary: false)
         }
+        if binary { binaryChunk.removeAll(keepingCapacity: false) }
         var landed = copied
         if viaStaging {
             landed = try connection.query(EventColumns.insertFromStaging).affectedRows ?? 0
@@ -212,6 +235,12 @@ final class CopyLoader {
         if error.isTransientConflict { return .lostRace }
         return error.sqlState == SQLState.uniqueViolation ? .duplicate : .refused
     }
+}
+
+/// Thrown inside a binary COPY's body when a row is not one `BinaryCopyEncoder` reads: the COPY is
+/// aborted and the selection goes again as text.
+private struct NotBinaryReadable: Error, CustomStringConvertible {
+    var description: String { "a row is not one the binary COPY encoder reads; sending the rows as text" }
 }
 
 /// What a `CopyLoader.load` did with the rows it was given.

@@ -52,19 +52,19 @@ struct RowSelection {
 
     /// Calls `body` with the bytes of every selected row, in order, without materialising row ranges
     /// for a whole cut.
-    func forEachRow(_ body: (UnsafeRawBufferPointer) -> Void) {
+    func forEachRow(_ body: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         guard let selected else {
             for batch in batches {
-                batch.events.withUnsafeBytes { bytes in
+                try batch.events.withUnsafeBytes { bytes in
                     for row in 0..<batch.events.rowCount {
-                        body(UnsafeRawBufferPointer(rebasing: bytes[batch.events.rowRange(row)]))
+                        try body(UnsafeRawBufferPointer(rebasing: bytes[batch.events.rowRange(row)]))
                     }
                 }
             }
             return
         }
         for row in selected {
-            batches[row.batch].events.withUnsafeBytes { bytes in body(UnsafeRawBufferPointer(rebasing: bytes[row.range])) }
+            try batches[row.batch].events.withUnsafeBytes { bytes in try body(UnsafeRawBufferPointer(rebasing: bytes[row.range])) }
         }
     }
 

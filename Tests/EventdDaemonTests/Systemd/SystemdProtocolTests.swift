@@ -109,7 +109,7 @@ import Glibc
         new.sources.http.rateLimit.perIPBurst = 5
         new.sources.tcp.listen = ListenAddress(host: "127.0.0.1", port: 9_999)
         new.ring.capacity = 8
-        new.loader.connections = 4
+        new.loader.connections = 8
         let changes = ConfigChanges(from: old, to: new)
         #expect(changes.live == ["sources.http.rate_limit.per_ip_burst", "limits.max_event_bytes", "loader.batch_rows", "log.level"])
         #expect(changes.needRestart == ["sources.tcp.listen", "ring.capacity", "loader.connections"])
