@@ -84,7 +84,7 @@ struct LoaderFaultTests {
             #expect(again.count == 1, "\(log.all.map(\.message))")
             #expect(log.lines(containing: "still unreachable").isEmpty)
             #expect(log.lines(containing: "COPY failed").isEmpty)
-            // Line 15 went to the idle COPY lane (loader.connections = 2), which handed it back to the loader
+            // Line 15 went to an idle COPY lane (the scaler starts with two streams), which handed it back to the loader
             // thread's retry policy: the path by which a lane's failed cut is still committed exactly once.
             #expect(log.lines(containing: "COPY on lane 1 failed; the loader thread retries the batch").count == 1,
                     "\(log.all.map(\.message))")
