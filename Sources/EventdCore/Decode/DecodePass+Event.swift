@@ -182,7 +182,17 @@ extension DecodePass {
         out.tab(); column(ids.user)
         out.tab(); column(ids.anonymous)
         out.tab(); timestamp(occurredAt)
-        out.tab(); timestamp(claimed ?? receivedAt)
+        // original_timestamp nearly always repeats occurred_at (no skew to correct, or no timestamp:
+        // both are received_at): its text is copied rather than formatted again.
+        out.tab()
+        let original = claimed ?? receivedAt
+        if original == occurredAt {
+            let d = out.reserve(Timestamp.formattedCount)
+            d.update(from: d - (Timestamp.formattedCount + 1), count: Timestamp.formattedCount)
+            out.advance(Timestamp.formattedCount)
+        } else {
+            timestamp(original)
+        }
         out.tab(); if let sentAt { timestamp(sentAt) } else { out.null() }
         out.tab(); out.append(scratch.constants + scratch.receivedAtText.lowerBound, scratch.receivedAtText.count)
         out.tab()
@@ -246,7 +256,7 @@ extension DecodePass {
         guard part.kind == .object else { return }
         var s = Int(part.start) + 1
         let e = Int(part.end) - 1
-        while s < e, base[s] == 0x20 || base[s] == 0x0A || base[s] == 0x0D || base[s] == 0x09 { s += 1 }
+        while s < e, isJSONWhitespace(base[s]) { s += 1 }
         guard s < e else { return }
         if wrote { events.append(0x2C) }
         events.appendJSONB(base + s, e - s, sanitize: part.needsSanitizing)
