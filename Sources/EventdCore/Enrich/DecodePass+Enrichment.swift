@@ -99,6 +99,11 @@ extension DecodePass {
 
     /// A query value, percent-decoded when that gives valid text, else raw.
     private func queryValue(_ url: TextSpan, _ r: Range<Int>) {
+        // Without `%` or `+` decoding changes nothing, and the value is valid text already (a slice
+        // at ASCII delimiters of a validated JSON string, which never holds NUL): written as is.
+        if PageURL.firstOf(url.p, r.lowerBound, r.upperBound, 0x25, 0x2B, 0x2B) == r.upperBound {
+            return events.appendEscaped(url.p + r.lowerBound, r.count)
+        }
         let dst = scratch.takeText(r.count)
         if let n = PageURL.percentDecode(url.p + r.lowerBound, r.count, into: dst) {
             events.appendEscaped(dst, n)
