@@ -163,8 +163,14 @@ extension DecodePass {
 
         // event_id: sender's UUID, else a stable UUIDv8 of the sender's id, else a fresh UUIDv7.
         let eventID: EventUUID
+        var canonicalID: UnsafePointer<UInt8>?  // the sender's id when it is already eventID's text
         if let m = ids.message {
-            eventID = EventUUID.parse(m.p, count: m.n) ?? EventUUID.v8(hashing: m.p, count: m.n)
+            if let parsed = EventUUID.parse(m.p, count: m.n) {
+                eventID = parsed
+                if EventUUID.isCanonicalText(m.p, count: m.n) { canonicalID = m.p }
+            } else {
+                eventID = EventUUID.v8(hashing: m.p, count: m.n)
+            }
         } else {
             eventID = generator.next(nowMicros: receivedAt)
         }
@@ -172,8 +178,12 @@ extension DecodePass {
         // --- the row (columns in CopyRowEncoder.eventsColumnList order) ---
         let out = events
         out.beginRow()
-        eventID.format(into: out.reserve(EventUUID.formattedCount))
-        out.advance(EventUUID.formattedCount)
+        if let canonicalID {
+            out.append(canonicalID, EventUUID.formattedCount)
+        } else {
+            eventID.format(into: out.reserve(EventUUID.formattedCount))
+            out.advance(EventUUID.formattedCount)
+        }
         out.tab(); column(ids.message)
         out.tab(); out.append(type.staticText)
         out.tab()

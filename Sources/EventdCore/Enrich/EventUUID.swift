@@ -30,6 +30,18 @@ public struct EventUUID: Hashable, Sendable, CustomStringConvertible {
         return nil
     }
 
+    /// Whether `p[0..<n]`, which `parse` accepted, is already what `format` writes: 36 bytes, no
+    /// uppercase letter. Hex digits, lowercase letters and `-` all have bit 0x20 set and `A`–`F` do
+    /// not, so five overlapping 8-byte words ANDed together tell (instead of formatting the id again).
+    @inline(__always)
+    static func isCanonicalText(_ p: UnsafePointer<UInt8>, count n: Int) -> Bool {
+        guard n == formattedCount else { return false }
+        let raw = UnsafeRawPointer(p)
+        @inline(__always) func word(_ at: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: at, as: UInt64.self) }
+        let all = word(0) & word(8) & word(16) & word(24) & word(28)
+        return all & 0x2020_2020_2020_2020 == 0x2020_2020_2020_2020
+    }
+
     @inline(__always)
     private static func hexRun(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64? {
         var v: UInt64 = 0
