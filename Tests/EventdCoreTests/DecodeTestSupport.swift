@@ -49,8 +49,11 @@ func decode(_ text: String, _ context: IngestContext = testContext(), seed: UInt
     decodeBytes(Array(text.utf8), context, seed: seed)
 }
 
-func decodeBytes(_ bytes: [UInt8], _ context: IngestContext = testContext(), seed: UInt64 = 42) -> Decoded {
+/// `twoPassOnly` turns the one-pass batch walk off (`EventDecoder.testOnly_twoPassOnly`): the reference
+/// the one pass must agree with.
+func decodeBytes(_ bytes: [UInt8], _ context: IngestContext = testContext(), seed: UInt64 = 42, twoPassOnly: Bool = false) -> Decoded {
     var decoder = EventDecoder(generator: UUIDv7Generator(testOnly_seed: seed))
+    decoder.testOnly_twoPassOnly = twoPassOnly
     let events = RowBuffer(initialCapacity: 256)
     let rejected = RowBuffer(table: .rejectedEvents, initialCapacity: 256)
     let summary = decoder.decode(bytes, context: context, into: events, rejected: rejected)

@@ -14,11 +14,16 @@ struct RowsCommand: ParsableCommand {
     @Option(help: "Seed of the event mix (use the one given to `send`).") var seed: UInt64 = 42
     @Option(help: "native | segment") var shape: String = "native"
     @Option(help: "tcp | udp | http: the transport column.") var transport: String = "tcp"
+    @Option(help: "line | segmentBody: each text as a TCP line, or as a Segment /v1/batch body (`\"writeKey\"` after the array).")
+    var unit: String = "line"
     @Option(help: "Output file.") var out: String
     @Flag(help: "Print the COPY column list and exit.") var columns = false
 
     func run() throws {
         if columns { print(CopyRowEncoder.eventsColumnList); return }
+        guard let format = UnitFormat(rawValue: unit), format == .line || format == .segmentBody else {
+            throw ValidationError("--unit must be line or segmentBody")
+        }
         let mix = EventMix(shape: EventMix.Shape(rawValue: shape) ?? .native, seed: seed)
         var stamper = EventStamper(mix: mix, stream: UInt32(truncatingIfNeeded: wallClockNs() / 1_000_000) ^ 0x8000_0000)
         var decoder = EventDecoder()
@@ -35,10 +40,11 @@ struct RowsCommand: ParsableCommand {
         while done < count {
             let size = min(batch, count - done)
             text.removeAll(keepingCapacity: true)
-            stamper.appendUnit(.line, count: size, nowNs: wallClockNs(), to: &text)
+            stamper.appendUnit(format, count: size, nowNs: wallClockNs(), writeKey: "sk_bench_0123456789abcdef", to: &text)
+            if format == .line { text.removeLast() }  // the newline
             var ctx = context
             ctx.receivedAt = Timestamp.now()
-            let summary = decoder.decode(text.dropLast(), context: ctx, into: events, rejected: rejected)
+            let summary = decoder.decode(text, context: ctx, into: events, rejected: rejected)
             refused += summary.rejected
             done += size
             if events.count > 4 << 20 || done == count {

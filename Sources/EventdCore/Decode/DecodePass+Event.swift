@@ -163,8 +163,14 @@ extension DecodePass {
 
         // event_id: sender's UUID, else a stable UUIDv8 of the sender's id, else a fresh UUIDv7.
         let eventID: EventUUID
+        var canonicalID: UnsafePointer<UInt8>?  // the sender's id when it is already eventID's text
         if let m = ids.message {
-            eventID = EventUUID.parse(m.p, count: m.n) ?? EventUUID.v8(hashing: m.p, count: m.n)
+            if let parsed = EventUUID.parse(m.p, count: m.n) {
+                eventID = parsed
+                if EventUUID.isCanonicalText(m.p, count: m.n) { canonicalID = m.p }
+            } else {
+                eventID = EventUUID.v8(hashing: m.p, count: m.n)
+            }
         } else {
             eventID = generator.next(nowMicros: receivedAt)
         }
@@ -172,8 +178,12 @@ extension DecodePass {
         // --- the row (columns in CopyRowEncoder.eventsColumnList order) ---
         let out = events
         out.beginRow()
-        eventID.format(into: out.reserve(EventUUID.formattedCount))
-        out.advance(EventUUID.formattedCount)
+        if let canonicalID {
+            out.append(canonicalID, EventUUID.formattedCount)
+        } else {
+            eventID.format(into: out.reserve(EventUUID.formattedCount))
+            out.advance(EventUUID.formattedCount)
+        }
         out.tab(); column(ids.message)
         out.tab(); out.append(type.staticText)
         out.tab()
@@ -182,7 +192,17 @@ extension DecodePass {
         out.tab(); column(ids.user)
         out.tab(); column(ids.anonymous)
         out.tab(); timestamp(occurredAt)
-        out.tab(); timestamp(claimed ?? receivedAt)
+        // original_timestamp nearly always repeats occurred_at (no skew to correct, or no timestamp:
+        // both are received_at): its text is copied rather than formatted again.
+        out.tab()
+        let original = claimed ?? receivedAt
+        if original == occurredAt {
+            let d = out.reserve(Timestamp.formattedCount)
+            d.update(from: d - (Timestamp.formattedCount + 1), count: Timestamp.formattedCount)
+            out.advance(Timestamp.formattedCount)
+        } else {
+            timestamp(original)
+        }
         out.tab(); if let sentAt { timestamp(sentAt) } else { out.null() }
         out.tab(); out.append(scratch.constants + scratch.receivedAtText.lowerBound, scratch.receivedAtText.count)
         out.tab()
@@ -246,7 +266,7 @@ extension DecodePass {
         guard part.kind == .object else { return }
         var s = Int(part.start) + 1
         let e = Int(part.end) - 1
-        while s < e, base[s] == 0x20 || base[s] == 0x0A || base[s] == 0x0D || base[s] == 0x09 { s += 1 }
+        while s < e, isJSONWhitespace(base[s]) { s += 1 }
         guard s < e else { return }
         if wrote { events.append(0x2C) }
         events.appendJSONB(base + s, e - s, sanitize: part.needsSanitizing)

@@ -1,22 +1,57 @@
 /// A `{"batch":[…]}` text in one pass. The two-pass walk (`run`) first steps over the batch array
 /// structurally to learn the batch object's own fields (`context`, `sentAt`), then scans each
 /// element strictly: every batch byte is read twice. When the batch array is the object's last
-/// member, the fields the events need have all been seen by the time the array starts, so its
-/// elements can be scanned and encoded as the object's scan reaches them.
+/// member, or only members the events do not read follow it (Segment's `"writeKey"`), the fields
+/// the events need have all been seen by the time the array starts, so its elements can be scanned
+/// and encoded as the object's scan reaches them.
 ///
 /// Measured (callgrind, 100-event batches, 2026-11-25): the structural step was ~2.3 k of 15.9 k
 /// instructions per event; see `Benchmarks/RESULTS.md`, issue 17, for this change's effect.
 extension DecodePass {
-    /// Whether the text ends as a batch object whose array is its last member does (`]` then `}`,
-    /// whitespace around them allowed): the texts worth trying in one pass.
-    func endsLikeBatchObject(from start: Int) -> Bool {
-        @inline(__always) func isWS(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+    /// The most bytes after a batch array that `mayBeOnePassBatch` looks at (Segment's
+    /// `,"writeKey":"…"` is some 40).
+    static let maxTrailingBytes = 256
+
+    /// Whether the text at `start` (on `{`) is worth trying in one pass: it ends as a batch object
+    /// whose array is its last member (`]` then `}`), or its first member is `"batch":[` and the
+    /// members after the text's last `]` (Segment's `"writeKey"`) name none of the fields the events
+    /// read: `context`, `sentAt`, `sent_at`, `batch`. Only a guess at what pays — the one pass itself
+    /// gives way to the two-pass walk wherever their outcomes could differ — kept cheap for single
+    /// events, which the two-pass walk scans once anyway.
+    func mayBeOnePassBatch(from start: Int) -> Bool {
         var j = count - 1
-        while j > start, isWS(base[j]) { j -= 1 }
+        while j > start, isJSONWhitespace(base[j]) { j -= 1 }
         guard j > start, base[j] == 0x7D else { return false }
-        j -= 1
-        while j > start, isWS(base[j]) { j -= 1 }
-        return j > start && base[j] == 0x5D
+        var k = j - 1
+        while k > start, isJSONWhitespace(base[k]) { k -= 1 }
+        if k > start, base[k] == 0x5D { return true }
+        guard startsWithBatchArray(from: start) else { return false }
+        let lowest = max(start + 1, j - Self.maxTrailingBytes)
+        while k >= lowest, base[k] != 0x5D { k -= 1 }
+        guard k >= lowest else { return false }
+        @inline(__always) func named(_ q: Int, _ key: StaticString) -> Bool {
+            let n = key.utf8CodeUnitCount
+            return q + 1 + n < j && base[q + 1 + n] == 0x22 && memcmpEqual(base + q + 1, key.utf8Start, n)
+        }
+        for q in k + 1 ..< j where base[q] == 0x22 {
+            if named(q, "context") || named(q, "sentAt") || named(q, "sent_at") || named(q, "batch") { return false }
+        }
+        return true
+    }
+
+    /// Whether the object at `start` opens with `"batch"` `:` `[` (whitespace allowed between).
+    private func startsWithBatchArray(from start: Int) -> Bool {
+        var i = start + 1
+        @inline(__always) func skipWS() { while i < count, isJSONWhitespace(base[i]) { i += 1 } }
+        skipWS()
+        let key: StaticString = "\"batch\""
+        guard i + key.utf8CodeUnitCount <= count, memcmpEqual(base + i, key.utf8Start, key.utf8CodeUnitCount) else { return false }
+        i += key.utf8CodeUnitCount
+        skipWS()
+        guard i < count, base[i] == 0x3A else { return false }
+        i += 1
+        skipWS()
+        return i < count && base[i] == 0x5B
     }
 
     /// Decodes the object at `start` in one pass: the batch's events as its scan reaches the array,

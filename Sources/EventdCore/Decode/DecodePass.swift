@@ -12,6 +12,8 @@ struct DecodePass {
     /// The vendor's own bytes when `base` is an adapter's rewriting (refusals keep those as `raw`).
     let sender: SenderBytes?
     var summary = DecodeSummary()
+    /// Whether a batch object may be decoded in one pass (off only in tests: `testOnly_twoPassOnly`).
+    var onePass = true
 
     var limits: IngestLimits { context.limits }
 
@@ -20,14 +22,14 @@ struct DecodePass {
         let rejectedMark = rejectedOut.mark
         var i = 0
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { i = 3 }  // UTF-8 BOM
-        while i < count, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
+        while i < count, isJSONWhitespace(base[i]) { i += 1 }
         guard count <= limits.maxBatchBytes else {
             return rejectWhole(.batchTooLarge, "The text is \(count) bytes; the limit is \(limits.maxBatchBytes).")
         }
         guard i < count else { return rejectWhole(.malformedJSON, "The text holds no JSON value.") }
         switch base[i] {
         case 0x7B:
-            if endsLikeBatchObject(from: i), runObjectInOnePass(from: i, eventsMark: eventsMark, rejectedMark: rejectedMark) {
+            if onePass, mayBeOnePassBatch(from: i), runObjectInOnePass(from: i, eventsMark: eventsMark, rejectedMark: rejectedMark) {
                 return
             }
             scratch.clear(scratch.eventSlots)
@@ -62,7 +64,7 @@ struct DecodePass {
                 return rejectWhole(.malformedJSON, "The JSON array never ends.")
             }
             var j = e
-            while j < count, base[j] == 0x20 || base[j] == 0x0A || base[j] == 0x0D || base[j] == 0x09 { j += 1 }
+            while j < count, isJSONWhitespace(base[j]) { j += 1 }
             guard j == count else { return rejectWhole(.malformedJSON, "Unexpected bytes after the JSON value at byte \(j).") }
             runBatch(i, e, eventsMark: eventsMark, rejectedMark: rejectedMark)
         default:
@@ -102,7 +104,7 @@ struct DecodePass {
     mutating func walkBatch(_ start: Int, close: Int?) -> BatchWalk {
         let limit = close ?? count
         @inline(__always) func skipWS(_ p: inout Int) {
-            while p < limit, base[p] == 0x20 || base[p] == 0x0A || base[p] == 0x0D || base[p] == 0x09 { p += 1 }
+            while p < limit, isJSONWhitespace(base[p]) { p += 1 }
         }
         // With a known close, only that `]` ends the array (a `]` earlier would be inside a skipped element).
         @inline(__always) func atClose(_ p: Int) -> Bool {

@@ -11,8 +11,7 @@ final class DecoderScratch {
         var text: UnsafeMutablePointer<UInt8>
         var textCapacity = 64 * 1024
         var textUsed = 0
-        var cachedUACount = -1
-        var cachedUAInfo = UserAgentInfo(browser: nil, os: nil, deviceType: "other", isBot: false)
+        var uaCacheNext = 0
         var constants: UnsafeMutablePointer<UInt8>
         var constantsCapacity = 1024
         var receivedAtText = 0..<0
@@ -38,10 +37,17 @@ final class DecoderScratch {
     /// Lowercased user agent for the bot check.
     let lowercase = UnsafeMutablePointer<UInt8>.allocate(capacity: 1024)
 
-    /// The last classified user agent (one connection or batch nearly always repeats it).
-    let cachedUA: UnsafeMutablePointer<UInt8> = .allocate(capacity: 512)
-    var cachedUACount: Int { get { st.pointee.cachedUACount } set { st.pointee.cachedUACount = newValue } }
-    var cachedUAInfo: UserAgentInfo { get { st.pointee.cachedUAInfo } set { st.pointee.cachedUAInfo = newValue } }
+    /// The last `uaCacheSize` classified user agents of up to `uaCacheEntryBytes` bytes, replaced
+    /// round robin: a connection or batch repeats a handful of them, in any order (the benchmark's
+    /// mix interleaves five, which a one-entry cache missed ~70 % of the time).
+    static let uaCacheSize = 8
+    static let uaCacheEntryBytes = 512
+    let uaCacheBytes: UnsafeMutablePointer<UInt8> = .allocate(capacity: uaCacheSize * uaCacheEntryBytes)
+    /// Byte count of each entry; -1 while empty.
+    let uaCacheCounts: UnsafeMutablePointer<Int> = .allocate(capacity: uaCacheSize)
+    let uaCacheInfos: UnsafeMutablePointer<UserAgentInfo> = .allocate(capacity: uaCacheSize)
+    /// The entry the next miss replaces.
+    var uaCacheNext: Int { get { st.pointee.uaCacheNext } set { st.pointee.uaCacheNext = newValue } }
 
     /// Per-call constant column text: received_at, then "transport\tsource_ip\tsource_key".
     var constants: UnsafeMutablePointer<UInt8> { get { st.pointee.constants } set { st.pointee.constants = newValue } }
@@ -60,6 +66,9 @@ final class DecoderScratch {
             text: .allocate(capacity: 64 * 1024), constants: .allocate(capacity: 1024)))
         st.pointee.eventSlots.initialize(repeating: .absent, count: n)
         st.pointee.batchSlots.initialize(repeating: .absent, count: n)
+        uaCacheCounts.initialize(repeating: -1, count: Self.uaCacheSize)
+        uaCacheInfos.initialize(
+            repeating: UserAgentInfo(browser: nil, os: nil, deviceType: "other", isBot: false), count: Self.uaCacheSize)
     }
 
     deinit {
@@ -67,7 +76,9 @@ final class DecoderScratch {
         batchSlots.deallocate()
         text.deallocate()
         lowercase.deallocate()
-        cachedUA.deallocate()
+        uaCacheBytes.deallocate()
+        uaCacheCounts.deallocate()
+        uaCacheInfos.deallocate()
         constants.deallocate()
         st.deinitialize(count: 1)
         st.deallocate()

@@ -21,6 +21,9 @@ public struct EventDecoder {
     let scratch = DecoderScratch()
     /// The refusals of the last `decode` call, in input order (reused storage).
     public private(set) var rejections: [Rejection] = []
+    /// Turns the one-pass batch walk off, so tests and the fuzzer can compare it with the two-pass
+    /// walk it must agree with (`DecodePass+OnePass.swift`).
+    public var testOnly_twoPassOnly = false
 
     public init(generator: UUIDv7Generator = UUIDv7Generator()) {
         self.generator = generator
@@ -46,6 +49,7 @@ public struct EventDecoder {
         var pass = DecodePass(
             base: raw.assumingMemoryBound(to: UInt8.self), count: text.count, context: context, events: events,
             rejectedOut: rejected, scratch: scratch, generator: generator, rejections: [], sender: sender)
+        pass.onePass = !testOnly_twoPassOnly
         swap(&pass.rejections, &rejections)
         pass.run()
         swap(&pass.rejections, &rejections)

@@ -105,9 +105,19 @@ enum KeyScheme {
     }
 }
 
+/// Whether `a[0..<n] == b[0..<n]`: 8 bytes at a time, then byte by byte. Inlined rather than libc's
+/// `memcmp` because most calls compare keys of 2–17 bytes, where a call costs more than the work;
+/// the word loop keeps a 120-byte user agent (the classifier's cache) at ~15 steps instead of 120.
 @inline(__always)
 func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     var i = 0
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    while i + 8 <= n {
+        if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            return false
+        }
+        i += 8
+    }
     while i < n {
         if a[i] != b[i] { return false }
         i += 1

@@ -29,7 +29,7 @@ enum JSONSkipper {
         default:
             while i < end {
                 let c = base[i]
-                if c == 0x2C || c == 0x5D || c == 0x7D || c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { break }
+                if c == 0x2C || c == 0x5D || c == 0x7D || isJSONWhitespace(c) { break }
                 i += 1
             }
             return i

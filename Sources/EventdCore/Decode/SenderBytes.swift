@@ -87,7 +87,7 @@ public struct SenderBytes: Sendable, Equatable {
     @inline(__always)
     private static func skipWhitespace(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
         var i = start
-        while i < end, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
+        while i < end, isJSONWhitespace(base[i]) { i += 1 }
         return i
     }
 }

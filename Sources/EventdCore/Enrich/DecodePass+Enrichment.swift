@@ -99,6 +99,11 @@ extension DecodePass {
 
     /// A query value, percent-decoded when that gives valid text, else raw.
     private func queryValue(_ url: TextSpan, _ r: Range<Int>) {
+        // Without `%` or `+` decoding changes nothing, and the value is valid text already (a slice
+        // at ASCII delimiters of a validated JSON string, which never holds NUL): written as is.
+        if PageURL.firstOf(url.p, r.lowerBound, r.upperBound, 0x25, 0x2B, 0x2B) == r.upperBound {
+            return events.appendEscaped(url.p + r.lowerBound, r.count)
+        }
         let dst = scratch.takeText(r.count)
         if let n = PageURL.percentDecode(url.p + r.lowerBound, r.count, into: dst) {
             events.appendEscaped(dst, n)
@@ -107,16 +112,20 @@ extension DecodePass {
         }
     }
 
-    /// Classifies a user agent, reusing the last answer when the bytes repeat.
+    /// Classifies a user agent, reusing an earlier answer when the bytes repeat one of the last few.
     private func classify(_ ua: TextSpan) -> UserAgentInfo {
-        if ua.n == scratch.cachedUACount, memcmpEqual(ua.p, scratch.cachedUA, ua.n) {
-            return scratch.cachedUAInfo
+        let counts = scratch.uaCacheCounts
+        let size = DecoderScratch.uaCacheSize, entryBytes = DecoderScratch.uaCacheEntryBytes
+        for k in 0..<size where counts[k] == ua.n {
+            if memcmpEqual(ua.p, scratch.uaCacheBytes + k * entryBytes, ua.n) { return scratch.uaCacheInfos[k] }
         }
         let info = UserAgentClassifier.classify(ua.p, count: ua.n, lowercaseScratch: scratch.lowercase)
-        if ua.n <= 512 {
-            scratch.cachedUA.update(from: ua.p, count: ua.n)
-            scratch.cachedUACount = ua.n
-            scratch.cachedUAInfo = info
+        if ua.n <= entryBytes {
+            let k = scratch.uaCacheNext
+            (scratch.uaCacheBytes + k * entryBytes).update(from: ua.p, count: ua.n)
+            counts[k] = ua.n
+            scratch.uaCacheInfos[k] = info
+            scratch.uaCacheNext = (k + 1) % size
         }
         return info
     }

@@ -22,8 +22,8 @@ public struct UserAgentInfo: Equatable, Sendable {
 
 /// A small table-driven user agent classifier: the first matching row wins, so more specific
 /// tokens come first (Edge and Opera UAs also say "Chrome", Chrome's also says "Safari").
-/// Measured ~0.5 µs for a 150-byte UA (a dozen memmem calls); the decoder caches the last result
-/// because one connection or batch almost always repeats the same UA.
+/// Measured ~0.5 µs for a 150-byte UA (a dozen memmem calls); the decoder caches the last few
+/// results (`DecoderScratch.uaCacheSize`) because one connection or batch repeats a handful of UAs.
 public enum UserAgentClassifier {
     static let browsers: [(token: StaticString, name: StaticString)] = [
         ("Edg/", "Edge"), ("Edge/", "Edge"), ("EdgA/", "Edge"), ("EdgiOS/", "Edge"),

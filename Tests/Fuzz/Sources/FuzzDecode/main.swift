@@ -10,7 +10,7 @@
 //     numbers within numeric's range (judged apart from Foundation, whose Doubles cannot hold them all);
 //   • every rejection's raw range lies inside the text;
 //   • the reused decoder gives the same rows (but for fresh UUIDs: event_id, a random rejection_id) and
-//     refusals as the fresh one.
+//     refusals as the fresh one, and so does a decoder without the one-pass batch walk (`testOnly_twoPassOnly`).
 import EventdCore
 import FuzzSupport
 import Foundation
@@ -219,6 +219,13 @@ public func fuzzDecode(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let again = decodeChecked(text, context: defaultContext, decoder: &reused, events: reusedEvents, rejected: reusedRejected)
     if first != again {
         fatalError("a reused decoder differs from a fresh one:\n  fresh:  \(first.summary) \(first.rejections)\n  reused: \(again.summary) \(again.rejections)")
+    }
+    // The one-pass batch walk must decide exactly as the two-pass walk it gives way to.
+    var twoPass = EventDecoder()
+    twoPass.testOnly_twoPassOnly = true
+    let reference = decodeChecked(text, context: defaultContext, decoder: &twoPass, events: events, rejected: rejected)
+    if first != reference {
+        fatalError("the one-pass walk differs from the two-pass walk:\n  one pass: \(first.summary) \(first.rejections)\n  two-pass: \(reference.summary) \(reference.rejections)")
     }
     _ = decodeChecked(text, context: tightContext, decoder: &fresh, events: events, rejected: rejected)
     return 0
