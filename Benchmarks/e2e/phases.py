@@ -51,11 +51,13 @@ def slowest_transactions(pg, limit=5):
 
 
 def print_runs(runs, names, builds):
-    print("build  round  phase       landed   p50 ms   p99 ms   max ms  tx-start p99 ms  others' cores  load avg  loader")
+    print("build  round  phase       landed   p50 ms   p99 ms   max ms  tx-start p99 ms  PG µs/row  path µs/row  "
+          "others' cores  load avg  loader")
     for r in runs:
         lat, ld = r.get("latency_ms", {}), r["loader"]
         print(f"{r['build']:<6} {r['round']:>5}  {r['phase']:<10} {r['landed']:>7}  {lat.get('p50', 0):>7.1f}  "
               f"{lat.get('p99', 0):>7.1f}  {lat.get('max', 0):>7.1f}  {r.get('latency_to_tx_start_p99_ms') or 0:>15.1f}  "
+              f"{r.get('postgres_us_per_row', 0):>9.2f}  {r.get('path_us_per_row', 0):>11.2f}  "
               f"{r['cpu']['foreign_cores'] if r['cpu']['foreign_cores'] is not None else '-':>13}  "
               f"{r['load_average'][0]:>8.2f}  {ld['cut_rows_mean']} rows/cut over {ld['cuts']} cuts, "
               f"{ld['copy_ms_mean']} ms/cut, busy {ld['copy_streams_busy_mean']}, streams {ld['copy_streams_active']}")
@@ -63,11 +65,13 @@ def print_runs(runs, names, builds):
     for r in runs:
         print(f"  {r['build']} r{r['round']} {r['phase']}: " + "; ".join(
             f"{t['rows']} rows, tx {t['tx_ms']}, {t['worst_ms']}..{t['best_ms']}" for t in r["slowest_transactions"]))
-    print("median p99 ms per phase and build (" + ", ".join(f"{label} = {path}" for label, path in builds) + "):")
-    for name in names:
-        cells = []
-        for label, _ in builds:
-            p99s = [r["latency_ms"]["p99"] for r in runs if r["phase"] == name and r["build"] == label]
-            if p99s:
-                cells.append(f"{label} {statistics.median(p99s):.1f} ({', '.join(f'{x:.1f}' for x in p99s)})")
-        print(f"  {name}: " + "; ".join(cells))
+    for title, value in (("p99 ms", lambda r: r["latency_ms"]["p99"]), ("cuts", lambda r: r["loader"]["cuts"]),
+                         ("PostgreSQL µs/row", lambda r: r.get("postgres_us_per_row", 0))):
+        print(f"median {title} per phase and build (" + ", ".join(f"{label} = {path}" for label, path in builds) + "):")
+        for name in names:
+            cells = []
+            for label, _ in builds:
+                xs = [value(r) for r in runs if r["phase"] == name and r["build"] == label]
+                if xs:
+                    cells.append(f"{label} {statistics.median(xs):.1f} ({', '.join(f'{x:.1f}' for x in xs)})")
+            print(f"  {name}: " + "; ".join(cells))
