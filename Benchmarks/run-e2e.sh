@@ -30,7 +30,10 @@
 #          --compare-copy-formats text,binary (a tcp-max-<format> phase for each, right after the ceilings),
 #          --loader-connections N (eventd's loader.connections, the most COPY streams; default: eventd's default),
 #          --compare-loader-connections 2,4 (tcp-max-c<N> and http-max-c<N> phases for each, after the ceilings),
-#          --compare-only (only tcp-max, the ceilings and the comparisons asked for: a short run).
+#          --compare-only (only tcp-max, the ceilings and the comparisons asked for: a short run),
+#          --phases udp-half,tcp-half (only those phases, at --half-rate R events/s, default 35,000; no ceilings,
+#          tcp-max or null sink), with --alt-eventd PATH [--rounds N] to run them on two builds alternating
+#          ABBA in one run (e2e/phases.py), --eventd-log-level info (eventd's log in the out directory).
 #
 # Ceilings: `ceiling*` is one psql \copy of load-generator rows in text (kept for continuity); `pg-<format>-x<N>`
 # loads the very rows eventd stored in tcp-max with N = 1..4 parallel psql \copy sessions, in text and in
@@ -45,7 +48,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; PHASES=""; HALFRATE=""; ALTEVENTD=""; ROUNDS=""; EVENTDLOG=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -69,6 +72,11 @@ while [ $# -gt 0 ]; do
         --loader-connections) LOADERCONN="$2"; shift ;;
         --compare-loader-connections) COMPARECONN="$2"; shift ;;
         --compare-only) COMPAREONLY=1 ;;
+        --phases) PHASES="$2"; shift ;;
+        --half-rate) HALFRATE="$2"; shift ;;
+        --alt-eventd) ALTEVENTD="$2"; shift ;;
+        --rounds) ROUNDS="$2"; shift ;;
+        --eventd-log-level) EVENTDLOG="$2"; shift ;;
         -h|--help) sed -n "2,$(grep -n '^# WARNING' "$0" | cut -d: -f1)p" "$0"; exit 0 ;;
         *) echo "run-e2e.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -128,6 +136,11 @@ exec_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "
 [ -n "$LOADERCONN" ] && exec_args+=(--loader-connections "$LOADERCONN")
 [ -n "$COMPARECONN" ] && exec_args+=(--compare-loader-connections "$COMPARECONN")
 [ -n "$COMPAREONLY" ] && exec_args+=(--compare-only)
+[ -n "$PHASES" ] && exec_args+=(--phases "$PHASES")
+[ -n "$HALFRATE" ] && exec_args+=(--half-rate "$HALFRATE")
+[ -n "$ALTEVENTD" ] && exec_args+=(--alt-eventd "$ALTEVENTD")
+[ -n "$ROUNDS" ] && exec_args+=(--rounds "$ROUNDS")
+[ -n "$EVENTDLOG" ] && exec_args+=(--eventd-log-level "$EVENTDLOG")
 if [ -n "$SUSTAINED" ]; then
     sustained_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT" --base-port "$((PGPORT + 1))")
     [ -n "$RATE" ] && sustained_args+=(--rate "$RATE")

@@ -95,8 +95,11 @@ METRIC_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([-+0-9.eEI
 
 
 class Daemon:
-    def __init__(self, args, sink, http, copy_format=None, rollups=False, extra_config="", loader_connections=None):
+    def __init__(self, args, sink, http, copy_format=None, rollups=False, extra_config="", loader_connections=None,
+                 eventd=None, log_level="warning"):
         self.args, self.sink, self.http, self.copy_format = args, sink, http, copy_format
+        # Another build than --eventd (phases.py alternates two builds in one run).
+        self.eventd, self.log_level = eventd or args.eventd, log_level
         # loader.connections: this daemon's own, else --loader-connections, else eventd's default.
         self.loader_connections = loader_connections or getattr(args, "loader_connections", None)
         self.rollups, self.extra_config = rollups, extra_config
@@ -108,9 +111,9 @@ class Daemon:
 
     def start(self):
         a = self.args
-        cmd = [a.eventd, "serve", "--database-url", a.database_url, "--tcp", f"127.0.0.1:{a.tcp_port}",
+        cmd = [self.eventd, "serve", "--database-url", a.database_url, "--tcp", f"127.0.0.1:{a.tcp_port}",
                "--udp", f"127.0.0.1:{a.udp_port}", "--admin", f"127.0.0.1:{a.admin_port}",
-               "--log-level", "warning", "--sink", self.sink]
+               "--log-level", self.log_level, "--sink", self.sink]
         # Default config, except: no rollups or maintenance unless asked for (they read analytics.events
         # every minute, which the `psql \copy` ceiling does not; sustained.py measures them), and
         # the HTTP source with an unlimited secret key when this eventd has one.
@@ -351,6 +354,23 @@ def loadgen(args, transport, extra, tag):
         return json.load(f)
 
 
+def phase_load(name, args, rate):
+    """The transport and load-generator arguments of a standard phase; `rate` is the half-load rate."""
+    D, B, C = str(args.duration), str(args.batch), str(args.connections)
+    udp_batch = str(min(args.batch, 50))
+    hb, hc = str(args.http_batch), str(args.http_connections)
+    return {
+        "tcp-max": ("tcp", ["--duration", D, "--batch", B, "--connections", C]),
+        "tcp-half": ("tcp", ["--duration", D, "--batch", B, "--connections", C, "--rate", str(rate)]),
+        # 64 lines of `batch` events in flight per connection.
+        "tcp-ack-max": ("tcp-ack", ["--duration", D, "--batch", B, "--connections", C, "--window", "64"]),
+        "udp-half": ("udp", ["--duration", D, "--batch", udp_batch, "--connections", "1", "--rate", str(rate)]),
+        "udp-max": ("udp", ["--duration", D, "--batch", udp_batch, "--connections", C]),
+        "http-max": ("http", ["--duration", D, "--batch", hb, "--connections", hc]),
+        "http-half": ("http", ["--duration", D, "--batch", hb, "--connections", hc, "--rate", str(rate)]),
+    }[name]
+
+
 def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=True):
     truncate(pg)
     daemon.reset_peak_rss()
@@ -520,6 +540,14 @@ def main():
     # stand for a few app servers doing that (see Benchmarks/RESULTS.md).
     p.add_argument("--http-connections", type=int, default=16)
     p.add_argument("--http-batch", type=int, default=500)
+    # Only the phases named (comma-separated, e.g. udp-half,tcp-half), with no ceilings, no tcp-max and no
+    # null sink; the half-load phases at --half-rate events/s. With --alt-eventd, each of --rounds runs them
+    # on both builds, in ABBA order (e2e/phases.py): a before/after in one run of a shared machine.
+    p.add_argument("--phases", default="")
+    p.add_argument("--half-rate", type=int, default=35_000)
+    p.add_argument("--alt-eventd", default=None)
+    p.add_argument("--rounds", type=int, default=1)
+    p.add_argument("--eventd-log-level", default="warning")
     args = p.parse_args()
     args.duration = args.duration or (4 if args.smoke else 30)
     args.ceiling_rows = args.ceiling_rows or (20_000 if args.smoke else 1_000_000)
@@ -531,6 +559,9 @@ def main():
                                   capture_output=True, text=True).stdout.strip()
     help_text = subprocess.run([args.eventd, "serve", "--help"], capture_output=True, text=True).stdout
     http_available = re.search(r"--http <", help_text) is not None
+    if args.phases:
+        from phases import run_phases
+        return run_phases(args, pg, http_available)
     D, B, C = args.duration, args.batch, args.connections
     results = {"mode": "smoke" if args.smoke else "full", "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
                "machine": machine_info(), "postgres": postgres_info(pg), "settings_file": args.settings,
@@ -552,8 +583,7 @@ def main():
     daemon.start()
     try:
         # 2. TCP flat out (overload: PostgreSQL is the bottleneck, the ring fills, TCP backpressures).
-        tcp_max = run_load_phase("tcp-max", args, pg, daemon, "tcp",
-                                 ["--duration", str(D), "--batch", str(B), "--connections", str(C)])
+        tcp_max = run_load_phase("tcp-max", args, pg, daemon, *phase_load("tcp-max", args, 0))
         phases.append(tcp_max)
         # 2b. The PostgreSQL ceiling: the rows tcp-max stored, loaded by 1-4 parallel psql, text and binary.
         phases.extend(parallel_ceilings(args, pg))
@@ -562,8 +592,7 @@ def main():
             daemon.stop()
             daemon = Daemon(args, "postgres", http_available, fmt)
             daemon.start()
-            phases.append(run_load_phase(f"tcp-max-{fmt}", args, pg, daemon, "tcp",
-                                         ["--duration", str(D), "--batch", str(B), "--connections", str(C)]))
+            phases.append(run_load_phase(f"tcp-max-{fmt}", args, pg, daemon, *phase_load("tcp-max", args, 0)))
             daemon.stop()
             daemon = Daemon(args, "postgres", http_available, args.copy_format)
             daemon.start()
@@ -577,12 +606,9 @@ def main():
             daemon.stop()
             daemon = Daemon(args, "postgres", http_available, args.copy_format, loader_connections=n)
             daemon.start()
-            phases.append(run_load_phase(f"tcp-max-{tag}", args, pg, daemon, "tcp",
-                                         ["--duration", str(D), "--batch", str(B), "--connections", str(C)]))
+            phases.append(run_load_phase(f"tcp-max-{tag}", args, pg, daemon, *phase_load("tcp-max", args, 0)))
             if http_available:
-                phases.append(run_load_phase(f"http-max-{tag}", args, pg, daemon, "http",
-                                             ["--duration", str(D), "--batch", str(args.http_batch),
-                                              "--connections", str(args.http_connections)]))
+                phases.append(run_load_phase(f"http-max-{tag}", args, pg, daemon, *phase_load("http-max", args, 0)))
             daemon.stop()
             daemon = Daemon(args, "postgres", http_available, args.copy_format)
             daemon.start()
@@ -596,31 +622,23 @@ def main():
             return
         half = max(1000, tcp_max["sustained_rows_per_s"] // 2)
         # 3. TCP at half of that: the latency target.
-        phases.append(run_load_phase("tcp-half", args, pg, daemon, "tcp",
-                                     ["--duration", str(D), "--batch", str(B), "--connections", str(C), "--rate", str(half)]))
+        phases.append(run_load_phase("tcp-half", args, pg, daemon, *phase_load("tcp-half", args, half)))
         # A second ceiling between the TCP phases: the machine is shared, so each ratio is also
         # reported against the ceiling measured nearest to it.
         phases.append(ceiling(args, pg, "ceiling-mid"))
         # 4. TCP with acks, flat out (64 lines of `batch` events in flight per connection).
-        phases.append(run_load_phase("tcp-ack-max", args, pg, daemon, "tcp-ack",
-                                     ["--duration", str(D), "--batch", str(B), "--connections", str(C), "--window", "64"]))
+        phases.append(run_load_phase("tcp-ack-max", args, pg, daemon, *phase_load("tcp-ack-max", args, half)))
         # 5. UDP at half of the TCP maximum (no loss expected), then flat out (losses, all counted?).
-        udp_batch = str(min(B, 50))
-        phases.append(run_load_phase("udp-half", args, pg, daemon, "udp",
-                                     ["--duration", str(D), "--batch", udp_batch, "--connections", "1", "--rate", str(half)]))
-        phases.append(run_load_phase("udp-max", args, pg, daemon, "udp",
-                                     ["--duration", str(D), "--batch", udp_batch, "--connections", str(C)]))
+        phases.append(run_load_phase("udp-half", args, pg, daemon, *phase_load("udp-half", args, half)))
+        phases.append(run_load_phase("udp-max", args, pg, daemon, *phase_load("udp-max", args, half)))
         # 6. HTTP (Segment /v1/batch), when this eventd has the HTTP source. Each request waits for its
         # commit (200 = committed); the loader's group commit takes all queued requests into the next
         # COPY. HTTP rows are Segment-shaped (no session_id, so one partial index less for PostgreSQL),
         # so their ceiling is `psql \copy` of Segment-shaped rows, measured right before.
         if http_available:
-            hb, hc = str(args.http_batch), str(args.http_connections)
             phases.append(ceiling(args, pg, "ceiling-segment", args.segment_rows_file))
-            phases.append(run_load_phase("http-max", args, pg, daemon, "http",
-                                         ["--duration", str(D), "--batch", hb, "--connections", hc]))
-            phases.append(run_load_phase("http-half", args, pg, daemon, "http",
-                                         ["--duration", str(D), "--batch", hb, "--connections", hc, "--rate", str(half)]))
+            phases.append(run_load_phase("http-max", args, pg, daemon, *phase_load("http-max", args, half)))
+            phases.append(run_load_phase("http-half", args, pg, daemon, *phase_load("http-half", args, half)))
         else:
             results["http"] = "skipped: this eventd has no --http option (HTTP source not merged yet)"
             log(results["http"])

@@ -31,12 +31,15 @@ extension LoaderService {
         }
     }
 
-    /// Whether a due cut may be committed now: always with no lanes or an idle one. While every lane
-    /// is busy the loop keeps collecting rows rather than open another, small COPY beside them, so
-    /// at moderate rates batches grow with the load; a cut that fills up (`BatchCutter.isFull`) waits
-    /// for the first lane to finish (`waitForIdleLane`).
+    /// Whether a full cut may be handed out now: always with no lanes or an idle one; else it waits for
+    /// the first lane to finish (`waitForIdleLane`). A due cut that is not full follows `ParallelCommitRule`.
     func mayCommitNow(lanes: [CopyLane]) -> Bool {
         lanes.isEmpty || lanes.contains { $0.isIdle }
+    }
+
+    /// How many of `lanes` are loading a cut now (`ParallelCommitRule`).
+    func busyLanes(_ lanes: [CopyLane]) -> Int {
+        lanes.reduce(0) { $0 + ($1.isIdle ? 0 : 1) }
     }
 
     /// Blocks until one of `lanes` is idle (at once with none): a lane finishing signals `laneFreed`.

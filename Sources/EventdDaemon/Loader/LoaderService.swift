@@ -145,6 +145,7 @@ public final class LoaderService: Service, @unchecked Sendable {
             return BatchCutter(maxRows: settings.batchRows, linger: settings.batchDelay)
         }
         var cutter = makeCutter()
+        let parallelCommit = ParallelCommitRule()
         var pending: [IngestBatch] = []
         // With a spool to replay, a replay chunk gets the turn after each live cut (see SpoolRouting).
         var replayTurn = false
@@ -173,18 +174,29 @@ public final class LoaderService: Service, @unchecked Sendable {
             }
             // The ring looks empty: group commit — flush what is pending now (or once it has lingered
             // `batch_delay`); rows that arrive meanwhile form the next batch. Else sleep until rows arrive.
-            // While every lane is busy, keep collecting instead: a lane finishing wakes this wait, and a
-            // full cut waits for the first lane to finish (see `mayCommitNow`, `waitForIdleLane`).
+            // While a lane is busy, a small cut keeps collecting instead of committing beside it, and while
+            // every lane is busy any cut does (`ParallelCommitRule`): a lane finishing wakes this wait, and
+            // a full cut waits for the first lane to finish (`waitForIdleLane`).
             let now = clock.now
             streams.endWindowIfDue(at: now)
-            if cutter.isDue(at: now), mayCommitNow(lanes: streams.lanesInUse) {
-                flushPending()
-                continue
+            var timeout = cutter.deadline.map { $0 - now } ?? .seconds(1)
+            var cutWaits = false
+            if cutter.isDue(at: now), let openedAt = cutter.openedAt {
+                let busy = busyLanes(streams.lanesInUse)
+                switch parallelCommit.decide(rows: cutter.rows, openedAt: openedAt, now: now, busyStreams: busy,
+                                             idleStreams: streams.lanesInUse.count - busy) {
+                case .commitNow:
+                    flushPending()
+                    continue
+                case .collect(let until):
+                    timeout = until - now
+                case .waitForStream:
+                    // Sleep until a lane finishes (it interrupts the wait) or rows arrive. That sleep is
+                    // time a cut waited for a stream (`StreamScaler` opens one when it is long).
+                    cutWaits = true
+                    timeout = .seconds(1)
+                }
             }
-            // Due but every lane busy: sleep until a lane finishes (it interrupts the wait) or rows arrive.
-            // That sleep is time a cut waited for a stream (`StreamScaler` opens one when it is long).
-            let cutWaits = cutter.isDue(at: now)
-            var timeout = cutWaits ? .seconds(1) : cutter.deadline.map { $0 - now } ?? .seconds(1)
             if spool != nil {
                 if spoolHousekeeping(at: now, idle: pending.isEmpty) {
                     replayTurn = true
