@@ -142,7 +142,8 @@ struct RollupMinuteMembersTests {
     }
 
     /// The upgrade from 015: minute buckets written without member sets are rebuilt by the next run (a
-    /// backfill), after which increments merge into complete sets.
+    /// backfill), after which increments merge into complete sets. Until that run commits, the rollups 015
+    /// wrote stay readable: the migration does not empty the dashboards.
     @Test func theUpgradeRebuildsMinuteBucketsWithMemberSets() throws {
         try withTestDatabase(prefix: "eventd_rollup_test", migrated: false) { database in
             let connection = try database.connect()
@@ -151,7 +152,13 @@ struct RollupMinuteMembersTests {
             try MigrationRunner(connection: connection, migrations: before016).apply()
             try RollupSQL.insertRandom(connection, count: 400, within: "2 days", seed: 0.81)
             _ = try RollupRunner.runOnce(on: connection, settings: settings)
+            let aggregatesBefore = try connection.query(
+                "SELECT count(*), sum(event_count) FROM analytics.event_aggregations").rows.first?.values
             try MigrationRunner(connection: connection).apply()
+            let aggregatesAfter = try connection.query(
+                "SELECT count(*), sum(event_count) FROM analytics.event_aggregations").rows.first?.values
+            #expect(aggregatesAfter == aggregatesBefore && aggregatesBefore?.first != "0",
+                    "016 leaves 015's rollups in place until the backfill: \(String(describing: aggregatesAfter))")
             try RollupSQL.insertRandom(connection, count: 100, within: "2 days", seed: 0.82)
             let rebuild = try RollupRunner.runOnce(on: connection, settings: settings)
             #expect(rebuild.added == 500, "the first run after the upgrade is a backfill: \(rebuild)")
