@@ -76,6 +76,7 @@ let package = Package(
                 .embedInCode("SQL/013_console_reader.sql"),
                 .embedInCode("SQL/014_rollup_lag.sql"),
                 .embedInCode("SQL/015_rollup_backfill.sql"),
+                .embedInCode("SQL/016_minute_members.sql"),
             ]
         ),
         .target(name: "EventdTOML"),

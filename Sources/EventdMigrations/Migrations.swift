@@ -22,6 +22,7 @@ public enum Migrations {
         file("013_console_reader.sql", PackageResources._13_console_reader_sql),
         file("014_rollup_lag.sql", PackageResources._14_rollup_lag_sql),
         file("015_rollup_backfill.sql", PackageResources._15_rollup_backfill_sql),
+        file("016_minute_members.sql", PackageResources._16_minute_members_sql),
     ].sorted { $0.version < $1.version }
 
     private static func file(_ name: String, _ bytes: [UInt8]) -> Migration {

@@ -26,6 +26,7 @@ struct BundledMigrationsTests {
             "013_console_reader.sql",
             "014_rollup_lag.sql",
             "015_rollup_backfill.sql",
+            "016_minute_members.sql",
         ])
     }
 

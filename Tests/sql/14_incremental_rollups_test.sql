@@ -3,9 +3,8 @@
 -- exactly from a row-level retraction log (never written by INSERT/COPY or retention), keeps distinct
 -- counts equal to per-bucket member sets, treats rows moved by ensure_event_partitions as unchanged,
 -- and rebuilds everything in one pass after reset_rollups().  After every run the rollup equals a
--- GROUP BY over raw events.  012: minute buckets keep no member set (their distinct counts are recounted
--- from raw events for the touched minutes; the bag_eq checks cover them), and 006's unused dirty
--- marking is gone.
+-- GROUP BY over raw events.  012: 006's unused dirty marking is gone.  016: minute buckets keep member
+-- sets again (012 had recounted them from raw events), so the member checks cover every width.
 \set QUIET 1
 \pset format unaligned
 \pset tuples_only true
@@ -31,12 +30,12 @@ SELECT w.w AS bucket_width, date_trunc(w.w::text, e.occurred_at, 'UTC') AS bucke
 FROM analytics.events e CROSS JOIN unnest(enum_range(NULL::analytics.bucket_width)) AS w(w) GROUP BY 1, 2;
 CREATE TEMP VIEW member_mismatches AS
 SELECT a.id FROM analytics.event_aggregations a
-WHERE a.bucket_width <> 'minute' AND (a.distinct_sessions, a.distinct_users) IS DISTINCT FROM
+WHERE (a.distinct_sessions, a.distinct_users) IS DISTINCT FROM
       ((SELECT count(*) FROM analytics.event_aggregation_members m WHERE m.aggregation_id = a.id AND m.kind = 's'),
        (SELECT count(*) FROM analytics.event_aggregation_members m WHERE m.aggregation_id = a.id AND m.kind = 'u'))
 UNION ALL
 SELECT m.aggregation_id FROM analytics.event_aggregation_members m
-WHERE NOT EXISTS (SELECT 1 FROM analytics.event_aggregations a WHERE a.id = m.aggregation_id AND a.bucket_width <> 'minute');
+WHERE NOT EXISTS (SELECT 1 FROM analytics.event_aggregations a WHERE a.id = m.aggregation_id);
 CREATE TEMP TABLE runs (n serial, r jsonb);
 CREATE FUNCTION pg_temp.run() RETURNS jsonb LANGUAGE sql AS $$
     INSERT INTO runs (r) SELECT analytics.run_rollups('15 minutes') RETURNING r

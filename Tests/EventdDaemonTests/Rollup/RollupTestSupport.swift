@@ -86,17 +86,16 @@ enum RollupSQL {
         _ = try connection.query(updateRandomEvents, [String(fraction)])
     }
 
-    /// Hour and day aggregation rows whose distinct counts differ from their member sets (011), plus
-    /// member rows whose aggregation row is gone or is a minute bucket (012 keeps no minute member sets:
-    /// their distinct counts are recounted from raw events, and `mismatches` checks them).
+    /// Aggregation rows of every width whose distinct counts differ from their member sets (011; minute
+    /// buckets again since 016), plus member rows whose aggregation row is gone.
     static let memberMismatches = """
         SELECT (SELECT count(*) FROM analytics.event_aggregations a
-                WHERE a.bucket_width <> 'minute' AND (a.distinct_sessions, a.distinct_users) IS DISTINCT FROM
+                WHERE (a.distinct_sessions, a.distinct_users) IS DISTINCT FROM
                       ((SELECT count(*) FROM analytics.event_aggregation_members m WHERE m.aggregation_id = a.id AND m.kind = 's'),
                        (SELECT count(*) FROM analytics.event_aggregation_members m WHERE m.aggregation_id = a.id AND m.kind = 'u')))
              + (SELECT count(*) FROM analytics.event_aggregation_members m
                 WHERE NOT EXISTS (SELECT 1 FROM analytics.event_aggregations a
-                                  WHERE a.id = m.aggregation_id AND a.bucket_width <> 'minute'))
+                                  WHERE a.id = m.aggregation_id))
         """
 
     static func mismatchCount(_ connection: PostgresConnection) throws -> Int {
