@@ -24,6 +24,9 @@
 ///
 /// A stream opened because rows waited is judged like any other: kept only if rows/s rose, so one that
 /// splits cuts without shortening the wait is given back when it stops paying.
+///
+/// - **Return** to `initial` streams without a trial or hold as soon as rows wait again after the quiet
+///   rule went below it: a burst after an idle spell gets its starting streams within one window.
 struct StreamScaler: Sendable {
     struct Policy: Sendable, Equatable {
         var maximum: Int
@@ -104,6 +107,17 @@ struct StreamScaler: Sendable {
         }
         let holding = holdLeft > 0
         if holding { holdLeft -= 1 }
+
+        // Back up to `initial` at once when rows wait again, with no trial and no hold: the quiet rule
+        // took streams below it because the load fell, and a load that returns is not made to prove
+        // again what the starting streams are there for. On the quiet box (RESULTS.md, "after this
+        // round's merges") a burst after an idle spell ran eight of its ten seconds on one stream.
+        if active < min(policy.initial, policy.maximum), rowsWaited || busyFraction >= policy.busyToOpen {
+            active += 1
+            quietRun = 0
+            holdLeft = 0
+            return .open
+        }
 
         if active > 1, !rowsWaited, sample.busy.seconds <= policy.busyToClose * seconds * Double(active - 1) {
             quietRun += 1
