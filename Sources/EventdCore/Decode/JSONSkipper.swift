@@ -41,14 +41,12 @@ enum JSONSkipper {
     static func stringEnd(_ base: UnsafePointer<UInt8>, start: Int, end: Int) -> Int? {
         var i = start + 1
         let raw = UnsafeRawPointer(base)
-        let ones: UInt64 = 0x0101_0101_0101_0101
+        let (quote, backslash) = (ByteWords.broadcast(0x22), ByteWords.broadcast(0x5C))
         while i < end {
-            // SWAR: jump to the next '"' or '\\' (see JSONScanner.scanString).
+            // Jump to the next '"' or '\\' eight bytes at a time.
             if i + 8 <= end {
-                let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let q = w ^ (ones &* 0x22)
-                let b = w ^ (ones &* 0x5C)
-                let hit = (((q &- ones) & ~q) | ((b &- ones) & ~b)) & (ones &* 0x80)
+                let w = ByteWords.load(raw, i)
+                let hit = ByteWords.matches(w, quote) | ByteWords.matches(w, backslash)
                 if hit == 0 { i += 8; continue }
                 i += hit.trailingZeroBitCount >> 3
             }
