@@ -33,7 +33,12 @@
 #          --compare-only (only tcp-max, the ceilings and the comparisons asked for: a short run),
 #          --phases udp-half,tcp-half (only those phases, at --half-rate R events/s, default 35,000; no ceilings,
 #          tcp-max or null sink), with --alt-eventd PATH [--rounds N] to run them on two builds alternating
-#          ABBA in one run (e2e/phases.py), --eventd-log-level info (eventd's log in the out directory).
+#          ABBA in one run (e2e/phases.py), --eventd-log-level info (eventd's log in the out directory),
+#          --pg-setting NAME=VALUE (fresh cluster only; repeatable: a PostgreSQL setting over the bench file's),
+#          --pg-trace (fresh cluster only: PostgreSQL logs statements over 20 ms, checkpoints, autovacuums and
+#          WAL segment files it creates, times its WAL writes and fsyncs, and keeps its log as postgres.log in the
+#          out directory; a sampler writes the kernel's dirty/writeback pages and the disk's queue every 100 ms to
+#          io-samples.tsv: what a slow COMMIT waited on; e2e/pg_trace.py lines them up with the slowest cuts).
 #
 # Ceilings: `ceiling*` is one psql \copy of load-generator rows in text (kept for continuity); `pg-<format>-x<N>`
 # loads the very rows eventd stored in tcp-max with N = 1..4 parallel psql \copy sessions, in text and in
@@ -48,7 +53,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; PHASES=""; HALFRATE=""; ALTEVENTD=""; ROUNDS=""; EVENTDLOG=""; BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; PHASES=""; HALFRATE=""; ALTEVENTD=""; ROUNDS=""; EVENTDLOG=""; PGTRACE=""; PGSETTINGS=(); BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -77,6 +82,8 @@ while [ $# -gt 0 ]; do
         --alt-eventd) ALTEVENTD="$2"; shift ;;
         --rounds) ROUNDS="$2"; shift ;;
         --eventd-log-level) EVENTDLOG="$2"; shift ;;
+        --pg-trace) PGTRACE=1 ;;
+        --pg-setting) PGSETTINGS+=("$2"); shift ;;
         -h|--help) sed -n "2,$(grep -n '^# WARNING' "$0" | cut -d: -f1)p" "$0"; exit 0 ;;
         *) echo "run-e2e.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -99,14 +106,30 @@ if [ -z "$URL" ]; then
     PGDIR="$(mktemp -d /tmp/eventd-bench-pg.XXXXXX)"
     AS=()
     if [ "$(id -u)" = 0 ]; then chown postgres "$PGDIR"; AS=(runuser -u postgres --); fi
+    SAMPLER=0
     cleanup() {
+        [ "$SAMPLER" != 0 ] && kill "$SAMPLER" 2>/dev/null || true
         "${AS[@]}" "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null 2>&1 || true
+        [ -n "$PGTRACE" ] && cp "$PGDIR/log" "$OUT/postgres.log" 2>/dev/null || true
         rm -rf "$PGDIR"
     }
     trap cleanup EXIT
     "${AS[@]}" "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 >/dev/null
     "${AS[@]}" cp "$ROOT/Config/postgresql.bench.conf" "$PGDIR/data/postgresql.bench.conf"
     echo "include 'postgresql.bench.conf'" | "${AS[@]}" tee -a "$PGDIR/data/postgresql.conf" >/dev/null
+    for setting in ${PGSETTINGS[@]+"${PGSETTINGS[@]}"}; do
+        echo "${setting%%=*} = '${setting#*=}'" | "${AS[@]}" tee -a "$PGDIR/data/postgresql.conf" >/dev/null
+        echo "[e2e] PostgreSQL setting over Config/postgresql.bench.conf: ${setting%%=*} = '${setting#*=}'" >&2
+    done
+    if [ -n "$PGTRACE" ]; then
+        # Diagnostics only (they cost a little): not part of the settings RESULTS.md quotes.
+        printf '%s\n' "log_min_duration_statement = 20" "log_checkpoints = on" "log_autovacuum_min_duration = 0" \
+            "track_wal_io_timing = on" "track_io_timing = on" "log_line_prefix = '%m [%p] %a '" \
+            "log_lock_waits = on" "deadlock_timeout = 20ms" \
+            | "${AS[@]}" tee -a "$PGDIR/data/postgresql.conf" >/dev/null
+        python3 "$HERE/e2e/pg_trace.py" sample "$PGDIR" > "$OUT/io-samples.tsv" &
+        SAMPLER=$!
+    fi
     # Retried: on a shared machine another program's outgoing connection can briefly hold the port
     # as its ephemeral source port ("Address already in use").
     for attempt in 1 2 3 4 5 6; do

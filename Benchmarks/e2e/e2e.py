@@ -325,6 +325,19 @@ def visibility(pg, commit_ts):
     }
 
 
+def slowest_transactions(pg, limit=12):
+    """The transactions (cuts) that held the slowest rows: rows, transaction start to commit, the worst and
+    best row's ingest -> visible latency, and when it committed; the shape of a latency spike (one slow cut,
+    or many queued ones), and (pg_trace.py) what PostgreSQL and the disk were doing at that moment."""
+    lat = "(extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000 - (properties->>'sent_ns')::numeric / 1e6)"
+    rows = pg.rows(f"""
+        SELECT count(*), round(extract(epoch FROM pg_xact_commit_timestamp(xmin) - min(created_at)) * 1000, 1),
+               round(max({lat}), 1), round(min({lat}), 1), extract(epoch FROM pg_xact_commit_timestamp(xmin))
+        FROM analytics.events GROUP BY xmin ORDER BY max({lat}) DESC LIMIT {limit}""")
+    return [{"rows": int(n), "tx_ms": float(t), "worst_ms": float(w), "best_ms": float(b), "committed_at": float(c)}
+            for n, t, w, b, c in rows]
+
+
 def autovacuum_runs(pg):
     """Autovacuum and autoanalyze runs on analytics.* so far: they run while a phase loads (and count in
     its PostgreSQL CPU), but after a `psql \\copy` has committed, i.e. outside the ceiling's window."""
@@ -395,6 +408,8 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
     result["copy_streams_active"] = result["loader"]["copy_streams_active"]
     if daemon.sink == "postgres":
         result.update(visibility(pg, args.commit_ts))
+        if args.commit_ts:
+            result["slowest_transactions"] = slowest_transactions(pg)
         landed = result["landed"]
     else:
         landed = int(counters["committed"])

@@ -29,25 +29,13 @@ def run_phases(args, pg, http_available):
                 for name in names:
                     transport, extra = phase_load(name, args, args.half_rate)
                     result = run_load_phase(name, args, pg, daemon, transport, extra)
-                    result.update(build=label, eventd=eventd, round=round_, load_average=os.getloadavg(),
-                                  slowest_transactions=slowest_transactions(pg))
+                    result.update(build=label, eventd=eventd, round=round_, load_average=os.getloadavg())
                     runs.append(result)
             finally:
                 daemon.stop()
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"phases": names, "half_rate": args.half_rate, "builds": dict(builds), "runs": runs}, f, indent=1)
     print_runs(runs, names, builds)
-
-
-def slowest_transactions(pg, limit=5):
-    """The transactions (cuts) that held the slowest rows: rows, transaction start to commit, and the worst
-    row's ingest -> visible latency; the shape of a latency spike (one slow cut, or many queued ones)."""
-    lat = "(extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000 - (properties->>'sent_ns')::numeric / 1e6)"
-    rows = pg.rows(f"""
-        SELECT count(*), round(extract(epoch FROM pg_xact_commit_timestamp(xmin) - min(created_at)) * 1000, 1),
-               round(max({lat}), 1), round(min({lat}), 1)
-        FROM analytics.events GROUP BY xmin ORDER BY max({lat}) DESC LIMIT {limit}""")
-    return [{"rows": int(n), "tx_ms": float(t), "worst_ms": float(w), "best_ms": float(b)} for n, t, w, b in rows]
 
 
 def print_runs(runs, names, builds):
@@ -64,7 +52,7 @@ def print_runs(runs, names, builds):
     print("slowest transactions per run (rows, transaction start to commit ms, worst and best row's latency ms):")
     for r in runs:
         print(f"  {r['build']} r{r['round']} {r['phase']}: " + "; ".join(
-            f"{t['rows']} rows, tx {t['tx_ms']}, {t['worst_ms']}..{t['best_ms']}" for t in r["slowest_transactions"]))
+            f"{t['rows']} rows, tx {t['tx_ms']}, {t['worst_ms']}..{t['best_ms']}" for t in r["slowest_transactions"][:5]))
     for title, value in (("p99 ms", lambda r: r["latency_ms"]["p99"]), ("cuts", lambda r: r["loader"]["cuts"]),
                          ("PostgreSQL µs/row", lambda r: r.get("postgres_us_per_row", 0))):
         print(f"median {title} per phase and build (" + ", ".join(f"{label} = {path}" for label, path in builds) + "):")
