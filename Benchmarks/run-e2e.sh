@@ -24,7 +24,10 @@
 #                                              # and /track, Snowplow tp2), each S s (default 20) flat out, Segment
 #                                              # first and last as the reference (e2e/protocols.py)
 #
-# Options: --duration S (per phase), --ceiling-rows N, --out DIR (default Benchmarks/results/e2e-<time>),
+# Options: --duration S (per phase), --ceiling-rows N (default 1,000,000: all the rows eventd stores in a
+#          10 s tcp-max; fewer makes the ceilings a shorter, cheaper load than eventd's), --burst-ceiling-rows N
+#          (also load only the first N stored rows, with the best text ceiling's stream count: burst-text-x<k>-first<N>,
+#          never a ceiling; what a short load into an empty table costs beside the whole load), --out DIR (default Benchmarks/results/e2e-<time>),
 #          --skip-build, --pg-port P (fresh cluster's port, default 55460; eventd uses P+1..P+4),
 #          --copy-format text|binary (the main eventd's loader.copy_format; default: eventd's default),
 #          --compare-copy-formats text,binary (a tcp-max-<format> phase for each, right after the ceilings),
@@ -53,7 +56,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; PHASES=""; HALFRATE=""; ALTEVENTD=""; ROUNDS=""; EVENTDLOG=""; PGTRACE=""; PGSETTINGS=(); BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; PHASES=""; HALFRATE=""; ALTEVENTD=""; ROUNDS=""; EVENTDLOG=""; BURST=""; PGTRACE=""; PGSETTINGS=(); BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -83,6 +86,7 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS="$2"; shift ;;
         --eventd-log-level) EVENTDLOG="$2"; shift ;;
         --pg-trace) PGTRACE=1 ;;
+        --burst-ceiling-rows) BURST="$2"; shift ;;
         --pg-setting) PGSETTINGS+=("$2"); shift ;;
         -h|--help) sed -n "2,$(grep -n '^# WARNING' "$0" | cut -d: -f1)p" "$0"; exit 0 ;;
         *) echo "run-e2e.sh: unknown option $1" >&2; exit 2 ;;
@@ -154,6 +158,7 @@ exec_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "
 [ -n "$SMOKE" ] && exec_args+=(--smoke)
 [ -n "$DURATION" ] && exec_args+=(--duration "$DURATION")
 [ -n "$CEILING" ] && exec_args+=(--ceiling-rows "$CEILING")
+[ -n "$BURST" ] && exec_args+=(--burst-ceiling-rows "$BURST")
 [ -n "$COPYFMT" ] && exec_args+=(--copy-format "$COPYFMT")
 [ -n "$COMPARE" ] && exec_args+=(--compare-copy-formats "$COMPARE")
 [ -n "$LOADERCONN" ] && exec_args+=(--loader-connections "$LOADERCONN")

@@ -458,45 +458,54 @@ def parallel_ceilings(args, pg):
     stream count from an empty table, in the same run. The best of them is "the PostgreSQL ceiling"."""
     cols = args.columns
     pg.q("DROP TABLE IF EXISTS public.eventd_ceiling_rows")
-    pg.q(f"CREATE UNLOGGED TABLE public.eventd_ceiling_rows AS SELECT {cols}, (row_number() OVER ()) % {CEILING_PARTS} AS part "
-         f"FROM (SELECT {cols} FROM analytics.events LIMIT {args.ceiling_rows}) stored")
+    pg.q(f"CREATE UNLOGGED TABLE public.eventd_ceiling_rows AS SELECT {cols}, n % {CEILING_PARTS} AS part, n "
+         f"FROM (SELECT {cols}, row_number() OVER () AS n FROM analytics.events LIMIT {args.ceiling_rows}) stored")
     stored = int(pg.q("SELECT count(*) FROM public.eventd_ceiling_rows"))
+    burst = args.burst_ceiling_rows if args.burst_ceiling_rows and args.burst_ceiling_rows < stored else 0
     files = {}
-    for fmt in CEILING_FORMATS:
+    for fmt in CEILING_FORMATS + (("burst",) if burst else ()):
         for part in range(CEILING_PARTS):
             path = os.path.join(args.out, f"stored-{fmt}-{part}.copy")
-            pg.q(f"\\copy (SELECT {cols} FROM public.eventd_ceiling_rows WHERE part = {part}) TO '{path}' WITH (FORMAT {fmt})")
+            only = f" AND n <= {burst}" if fmt == "burst" else ""
+            pg.q(f"\\copy (SELECT {cols} FROM public.eventd_ceiling_rows WHERE part = {part}{only}) TO '{path}' "
+                 f"WITH (FORMAT {'text' if fmt == 'burst' else fmt})")
             files[fmt, part] = path
     pg.q("DROP TABLE public.eventd_ceiling_rows")
     log(f"ceilings: exported {stored} stored rows as {CEILING_PARTS} text and {CEILING_PARTS} binary files")
     results = []
     try:
-        for streams in CEILING_STREAMS:
-            for fmt in CEILING_FORMATS:
-                truncate(pg)
-                checkpoints_before = checkpoints(pg)
-                before = snapshot(None, args)
-                t0 = time.time()
-                procs = []
-                for k in range(streams):
-                    cmd = ["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", args.database_url]
-                    for part in range(k, CEILING_PARTS, streams):
-                        cmd += ["-c", f"\\copy analytics.events ({cols}) FROM '{files[fmt, part]}' WITH (FORMAT {fmt})"]
-                    procs.append(subprocess.Popen(cmd))
-                for proc in procs:
-                    if proc.wait(timeout=3600) != 0:
-                        raise SystemExit(f"psql \\copy ({fmt}, {streams} streams) failed")
-                elapsed = time.time() - t0
-                after = snapshot(None, args)
-                landed = int(pg.q("SELECT count(*) FROM analytics.events"))
-                tag = f"pg-{fmt}-x{streams}"
-                log(f"{tag}: {streams} parallel psql \\copy ({fmt}) {landed} rows in {elapsed:.2f} s = {landed / elapsed:.0f} rows/s")
-                result = {"phase": tag, "format": fmt, "streams": streams, "landed": landed, "elapsed_s": round(elapsed, 3),
-                          "rows_per_s": round(landed / elapsed), "started_at": t0,
-                          "cpu": cpu_report(before, after, daemon_running=False),
-                          "checkpoints_during_phase": checkpoints(pg) - checkpoints_before}
-                add_cpu_per_row(result, landed)
-                results.append(result)
+        runs = [(streams, fmt) for streams in CEILING_STREAMS for fmt in CEILING_FORMATS]
+        for streams, fmt in runs + ([(None, "burst")] if burst else []):
+            if fmt == "burst":
+                # The first `burst` stored rows only, with the best text ceiling's stream count: the
+                # same rows' cost in a short load into an empty table, beside the whole load's.
+                streams = max((r for r in results if r["format"] == "text"), key=lambda r: r["rows_per_s"])["streams"]
+            truncate(pg)
+            checkpoints_before = checkpoints(pg)
+            before = snapshot(None, args)
+            t0 = time.time()
+            procs = []
+            for k in range(streams):
+                cmd = ["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", args.database_url]
+                for part in range(k, CEILING_PARTS, streams):
+                    cmd += ["-c", f"\\copy analytics.events ({cols}) FROM '{files[fmt, part]}' "
+                                  f"WITH (FORMAT {'text' if fmt == 'burst' else fmt})"]
+                procs.append(subprocess.Popen(cmd))
+            for proc in procs:
+                if proc.wait(timeout=3600) != 0:
+                    raise SystemExit(f"psql \\copy ({fmt}, {streams} streams) failed")
+            elapsed = time.time() - t0
+            after = snapshot(None, args)
+            landed = int(pg.q("SELECT count(*) FROM analytics.events"))
+            # "burst-…" is not a "pg-…" ceiling: it never counts as the best.
+            tag = f"burst-text-x{streams}-first{burst}" if fmt == "burst" else f"pg-{fmt}-x{streams}"
+            log(f"{tag}: {streams} parallel psql \\copy ({fmt}) {landed} rows in {elapsed:.2f} s = {landed / elapsed:.0f} rows/s")
+            result = {"phase": tag, "format": fmt, "streams": streams, "landed": landed, "elapsed_s": round(elapsed, 3),
+                      "rows_per_s": round(landed / elapsed), "started_at": t0,
+                      "cpu": cpu_report(before, after, daemon_running=False),
+                      "checkpoints_during_phase": checkpoints(pg) - checkpoints_before}
+            add_cpu_per_row(result, landed)
+            results.append(result)
     finally:
         for path in files.values():
             os.remove(path)
@@ -535,6 +544,7 @@ def main():
     p.add_argument("--smoke", action="store_true")
     p.add_argument("--duration", type=float, default=None, help="seconds per load phase")
     p.add_argument("--ceiling-rows", type=int, default=None)
+    p.add_argument("--burst-ceiling-rows", type=int, default=None)
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--connections", type=int, default=2)
     p.add_argument("--settings", default="")
@@ -757,7 +767,7 @@ def print_table(results):
     rows = [("phase", "sent", "landed", "rows/s", "vs 1-stream text", "vs PG ceiling", "p50 ms", "p99 ms", "max ms", "eventd µs/ev",
              "PG µs/row", "path µs/row", "peak RSS MB", "others' cores")]
     for p in results["phases"]:
-        if p["phase"].startswith(("ceiling", "pg-")):
+        if p["phase"].startswith(("ceiling", "pg-", "burst-")):
             rows.append((p["phase"], "-", fmt(p["landed"]), fmt(p["rows_per_s"]),
                          f'{p["rows_per_s"] / s["ceiling_rows_per_s"]:.3f}', vs_pg(p["rows_per_s"]), "-", "-", "-", "-",
                          fmt(p.get("postgres_us_per_row"), 2), fmt(p.get("path_us_per_row"), 2), "-",
