@@ -52,7 +52,7 @@ def print_runs(runs, names, builds):
     print("slowest transactions per run (rows, transaction start to commit ms, worst and best row's latency ms):")
     for r in runs:
         print(f"  {r['build']} r{r['round']} {r['phase']}: " + "; ".join(
-            f"{t['rows']} rows, tx {t['tx_ms']}, {t['worst_ms']}..{t['best_ms']}" for t in r["slowest_transactions"][:5]))
+            f"{t['rows']} rows, tx {t['tx_ms']}, {t['worst_ms']}..{t['best_ms']}" for t in r.get("slowest_transactions", [])[:5]))
     for title, value in (("p99 ms", lambda r: r["latency_ms"]["p99"]), ("cuts", lambda r: r["loader"]["cuts"]),
                          ("PostgreSQL µs/row", lambda r: r.get("postgres_us_per_row", 0))):
         print(f"median {title} per phase and build (" + ", ".join(f"{label} = {path}" for label, path in builds) + "):")
