@@ -60,7 +60,11 @@ public final class TCPSource: Service, Sendable {
                     // A sender that shuts down its side still gets its acks (`TCPIngestHandler`, `.inputClosed`).
                     .childChannelOption(.allowRemoteHalfClosure, value: true)
                     .childChannelOption(.maxMessagesPerRead, value: 4)
-                    .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 65536, maximum: 1 << 20))
+                    // Reads of at most 512 KiB: a 1 MiB read buffer is past glibc's mmap threshold
+                    // (`MallocTuning`), so each was mapped afresh; peak RSS under TCP overload was
+                    // 119 MB with 1 MiB and 111–113 MB with 512 KiB, CPU the same (Benchmarks/RESULTS.md,
+                    // "TCP reads of at most 512 KiB").
+                    .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 65536, maximum: 512 << 10))
             },
             initialize: { channel in
                 let sync = channel.pipeline.syncOperations
