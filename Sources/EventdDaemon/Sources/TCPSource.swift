@@ -12,6 +12,12 @@ import ServiceLifecycle
 /// the sender's further bytes read and dropped until it closes, at most 2 s.
 /// It is listed after the loader in the service group, so the loader is still committing meanwhile.
 public final class TCPSource: Service, Sendable {
+    /// Reads of at most half `MallocTuning`'s mmap threshold (512 KiB; the receive allocator's sizes are
+    /// powers of two): a 1 MiB read buffer was past the threshold, so each was mapped afresh. Peak RSS
+    /// under TCP overload was 119 MB with 1 MiB and 111–113 MB with 512 KiB, CPU the same
+    /// (Benchmarks/RESULTS.md, "TCP reads of at most 512 KiB").
+    static let largestRead = Int(MallocTuning.mmapThresholdBytes) / 2
+
     /// `[sources.tcp]` as configured, with what the source takes from elsewhere; `settings.maxLineBytes`
     /// reads `[sources.tcp]`.
     @dynamicMemberLookup
@@ -60,11 +66,8 @@ public final class TCPSource: Service, Sendable {
                     // A sender that shuts down its side still gets its acks (`TCPIngestHandler`, `.inputClosed`).
                     .childChannelOption(.allowRemoteHalfClosure, value: true)
                     .childChannelOption(.maxMessagesPerRead, value: 4)
-                    // Reads of at most 512 KiB: a 1 MiB read buffer is past glibc's mmap threshold
-                    // (`MallocTuning`), so each was mapped afresh; peak RSS under TCP overload was
-                    // 119 MB with 1 MiB and 111–113 MB with 512 KiB, CPU the same (Benchmarks/RESULTS.md,
-                    // "TCP reads of at most 512 KiB").
-                    .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 65536, maximum: 512 << 10))
+                    .childChannelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(
+                        minimum: 4096, initial: 65536, maximum: Self.largestRead))
             },
             initialize: { channel in
                 let sync = channel.pipeline.syncOperations
