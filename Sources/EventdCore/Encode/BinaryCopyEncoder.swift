@@ -16,7 +16,19 @@ public enum BinaryCopyEncoder {
     public static let postgresEpochMicros: Int64 = 946_684_800_000_000
 
     /// How each column of `CopyRowEncoder.eventsColumnList` is sent.
-    enum Column { case text, jsonb, uuid, timestamptz, inet, bool }
+    enum Column {
+        case text, jsonb, uuid, timestamptz, inet, bool
+
+        /// The one width the rows we write give this column's text (a uuid's 36 bytes, a timestamp's
+        /// 29), 0 when it varies.
+        var formattedWidth: Int {
+            switch self {
+            case .uuid: EventUUID.formattedCount
+            case .timestamptz: Timestamp.formattedCount
+            case .text, .jsonb, .inet, .bool: 0
+            }
+        }
+    }
 
     /// Columns of an analytics.events row, by position in `eventsColumnList` (a switch, not an array:
     /// no global's lazy-init check per column).
@@ -75,10 +87,10 @@ public enum BinaryCopyEncoder {
             } else if kind == .text || kind == .jsonb {
                 (ok, next) = out.appendUnescapedField(base, from: start, to: end, jsonb: kind == .jsonb)
             } else {
-                // uuid and timestamptz columns have one width in the rows we write (36 and 29 bytes):
-                // look there for the tab first, not at every byte on the way (two uuids and four
-                // timestamps a row; RESULTS.md, "Where eventd's CPU goes beside a real PostgreSQL").
-                let width = kind == .uuid ? EventUUID.formattedCount : kind == .timestamptz ? Timestamp.formattedCount : 0
+                // Look for the tab at the column's one width first, not at every byte on the way (two
+                // uuids and four timestamps a row; RESULTS.md, "Where eventd's CPU goes beside a real
+                // PostgreSQL"). A value of another width fails to parse either way.
+                let width = kind.formattedWidth
                 var stop = start + width
                 if width == 0 || stop > end || (stop < end && base[stop] != 0x09) {
                     stop = start
