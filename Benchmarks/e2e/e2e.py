@@ -451,6 +451,11 @@ CEILING_STREAMS = (1, 2, 3, 4)
 CEILING_FORMATS = ("text", "binary")
 
 
+def ceiling_copy_format(files):
+    """The COPY format of a ceiling's file set: "burst" files are the first rows only, in text."""
+    return "text" if files == "burst" else files
+
+
 def parallel_ceilings(args, pg):
     """The PostgreSQL ceiling: the very rows eventd stored in the phase before (at most --ceiling-rows),
     exported with `\\copy ... TO` in text and in binary as CEILING_PARTS files each, then loaded back by
@@ -468,7 +473,7 @@ def parallel_ceilings(args, pg):
             path = os.path.join(args.out, f"stored-{fmt}-{part}.copy")
             only = f" AND n <= {burst}" if fmt == "burst" else ""
             pg.q(f"\\copy (SELECT {cols} FROM public.eventd_ceiling_rows WHERE part = {part}{only}) TO '{path}' "
-                 f"WITH (FORMAT {'text' if fmt == 'burst' else fmt})")
+                 f"WITH (FORMAT {ceiling_copy_format(fmt)})")
             files[fmt, part] = path
     pg.q("DROP TABLE public.eventd_ceiling_rows")
     log(f"ceilings: exported {stored} stored rows as {CEILING_PARTS} text and {CEILING_PARTS} binary files")
@@ -489,7 +494,7 @@ def parallel_ceilings(args, pg):
                 cmd = ["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", args.database_url]
                 for part in range(k, CEILING_PARTS, streams):
                     cmd += ["-c", f"\\copy analytics.events ({cols}) FROM '{files[fmt, part]}' "
-                                  f"WITH (FORMAT {'text' if fmt == 'burst' else fmt})"]
+                                  f"WITH (FORMAT {ceiling_copy_format(fmt)})"]
                 procs.append(subprocess.Popen(cmd))
             for proc in procs:
                 if proc.wait(timeout=3600) != 0:
