@@ -27,5 +27,68 @@ struct BatchPoolTests {
         batch.events.grow(1 << 20)
         pool.recycle(batch)
         #expect(pool.pooledBytes == 0)
+        #expect(pool.takeLarge() !== batch, "without a large list, a large batch is released")
+    }
+}
+
+/// The large list: batches a source filled to a whole cut, kept for the next such batch and never
+/// handed to a small sender (the ring counts a batch's whole buffer against its byte budget).
+struct BatchPoolLargeListTests {
+    private func pool(largePooledBytes: Int = 64 << 20) -> BatchPool {
+        BatchPool(batchCapacity: 64 * 1024, maxPooledBytes: 16 << 20, maxBatchBytes: 256 << 10,
+                  maxLargeBatchBytes: 4 << 20, maxLargePooledBytes: largePooledBytes)
+    }
+
+    private func largeBatch(from pool: BatchPool) -> IngestBatch {
+        let batch = pool.take()
+        batch.events.grow(2 << 20)
+        return batch
+    }
+
+    @Test func aLargeBatchGoesOnlyToTakeLarge() {
+        let pool = pool()
+        let large = largeBatch(from: pool)
+        pool.recycle(large)
+        #expect(pool.pooledBytes == large.byteCount)
+        let small = pool.take()
+        #expect(small !== large, "a small sender must not be handed a large buffer")
+        #expect(small.byteCount <= 256 << 10)
+        let again = pool.takeLarge()
+        #expect(again === large)
+        #expect(again.isEmpty)
+        #expect(pool.pooledBytes == 0)
+    }
+
+    @Test func takeLargeFallsBackToASmallBatch() {
+        let pool = pool()
+        let small = pool.take()
+        pool.recycle(small)
+        #expect(pool.takeLarge() === small)
+    }
+
+    @Test func theLargeListKeepsNoMoreThanItsBudget() {
+        let pool = pool(largePooledBytes: 5 << 20)
+        let batches = (0..<8).map { _ in largeBatch(from: pool) }
+        for batch in batches { pool.recycle(batch) }
+        let perBatch = batches[0].byteCount
+        #expect(pool.pooledBytes == (5 << 20) / perBatch * perBatch, "as many whole batches as fit in 5 MiB")
+    }
+
+    @Test func everyCutInFlightComesBackWithRoomForTheRing() {
+        // Four cuts of four 2 MiB batches each, committed together: all sixteen are kept, so the sources'
+        // next sixteen full batches reuse them instead of mapping fresh buffers.
+        let pool = pool(largePooledBytes: 64 << 20)
+        let inFlight = (0..<16).map { _ in largeBatch(from: pool) }
+        for batch in inFlight { pool.recycle(batch) }
+        let reused = (0..<16).map { _ in pool.takeLarge() }
+        #expect(Set(reused.map(ObjectIdentifier.init)) == Set(inFlight.map(ObjectIdentifier.init)))
+    }
+
+    @Test func beyondTheLargeLimitABatchIsReleased() {
+        let pool = pool()
+        let batch = pool.take()
+        batch.events.grow(8 << 20)
+        pool.recycle(batch)
+        #expect(pool.pooledBytes == 0)
     }
 }

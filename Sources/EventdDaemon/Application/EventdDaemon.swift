@@ -62,11 +62,16 @@ public struct EventdDaemon: Sendable {
         let metrics = EventdMetrics(factory: metricsFactory)
         let health = DaemonHealth()
         let ring = IngestRing(capacity: config.ring.capacity, byteLimit: config.ring.maxBytes)
-        // The pool keeps batches up to a full cut (`BatchBuilder.cutBytes` of rows grows a buffer to twice
-        // that): under load every TCP/UDP batch is that big, and freeing each one and mapping a fresh one
-        // cost ~0.5 µs/event in page faults (MallocTuning maps such buffers). Its 16 MiB byte cap still
-        // bounds what it keeps, and so how much empty capacity small HTTP requests can draw from it.
-        let pool = BatchPool(maxBatchBytes: 2 * BatchBuilder.cutBytes + (256 << 10))
+        // A batch TCP or UDP fills to `BatchBuilder.cutBytes` of rows has grown its buffer to twice that,
+        // and MallocTuning maps such buffers: each one freed and mapped afresh costs page faults. Under
+        // overload the batches of up to `loader.connections` cuts come back at once when their commits
+        // land: with one 16 MiB list 63 % of takes missed. With a large list of half the ring's byte
+        // budget eventd's CPU per event in tcp-max fell 13–20 % at the same peak RSS (with the whole
+        // budget, the same CPU and 4–10 MB more): Benchmarks/RESULTS.md, "Recycling the batches of the
+        // cuts in flight". Batches up to a cut's bytes (HTTP bodies, a read's worth) use the small list.
+        let pool = BatchPool(maxBatchBytes: BatchBuilder.cutBytes + (256 << 10),
+                             maxLargeBatchBytes: 2 * BatchBuilder.cutBytes + (256 << 10),
+                             maxLargePooledBytes: config.ring.maxBytes / 2)
         let pipeline = IngestPipeline(
             ring: ring, pool: pool, metrics: metrics,
             limits: config.limits.ingestLimits,

@@ -57,11 +57,14 @@ final class BatchBuilder {
 
     var shouldCut: Bool { current.contentBytes >= Self.cutBytes }
 
-    /// Hands over the current batch (if it holds anything) and starts a fresh one.
+    /// Hands over the current batch (if it holds anything) and starts a fresh one: one of the pool's large
+    /// buffers when this one held more than a quarter of a cut (a sender that brings that much per read
+    /// fills the next batch too, and a small buffer would grow through four copies to get there), else a
+    /// small one (a small batch in a large buffer would count the whole buffer against the ring's budget).
     func take() -> IngestBatch? {
         guard !current.isEmpty || current.received > 0 else { return nil }
         let batch = current
-        current = pool.take()
+        current = batch.contentBytes > Self.cutBytes / 4 ? pool.takeLarge() : pool.take()
         return batch
     }
 }
