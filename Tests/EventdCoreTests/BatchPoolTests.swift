@@ -84,6 +84,22 @@ struct BatchPoolLargeListTests {
         #expect(Set(reused.map(ObjectIdentifier.init)) == Set(inFlight.map(ObjectIdentifier.init)))
     }
 
+    @Test func onlyATakeThatFindsNothingAllocates() {
+        let allocations = PThreadLock(0)
+        let pool = BatchPool(batchCapacity: 64 * 1024, maxLargeBatchBytes: 4 << 20, maxLargePooledBytes: 64 << 20,
+                             onAllocate: { allocations.withLock { $0 += 1 } })
+        let small = pool.take()
+        let large = largeBatch(from: pool)
+        #expect(allocations.withLock { $0 } == 2)
+        pool.recycle(small)
+        pool.recycle(large)
+        #expect(pool.takeLarge() === large)
+        #expect(pool.take() === small)
+        #expect(allocations.withLock { $0 } == 2, "a reused batch is not an allocation")
+        _ = pool.take()
+        #expect(allocations.withLock { $0 } == 3)
+    }
+
     @Test func beyondTheLargeLimitABatchIsReleased() {
         let pool = pool()
         let batch = pool.take()

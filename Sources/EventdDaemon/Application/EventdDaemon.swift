@@ -71,7 +71,8 @@ public struct EventdDaemon: Sendable {
         // cuts in flight". Batches up to a cut's bytes (HTTP bodies, a read's worth) use the small list.
         let pool = BatchPool(maxBatchBytes: BatchBuilder.cutBytes + (256 << 10),
                              maxLargeBatchBytes: 2 * BatchBuilder.cutBytes + (256 << 10),
-                             maxLargePooledBytes: config.ring.maxBytes / 2)
+                             maxLargePooledBytes: config.ring.maxBytes / 2,
+                             onAllocate: { [allocations = metrics.batchPoolAllocations] in allocations.increment() })
         let pipeline = IngestPipeline(
             ring: ring, pool: pool, metrics: metrics,
             limits: config.limits.ingestLimits,

@@ -355,6 +355,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         metrics.copyDuration.recordNanoseconds(took.nanoseconds)
         metrics.ringDepth.record(ring.approximateCount)
         metrics.ringBytes.record(ring.approximateByteCount)
+        metrics.batchPoolBytes.record(pool.pooledBytes)
     }
 
     func complete(_ batches: [IngestBatch], with report: LoadReport) {

@@ -24,6 +24,8 @@ public final class EventdMetrics: Sendable {
     let rowsRefused: Counter
     let ringDepth: Gauge
     let ringBytes: Gauge
+    let batchPoolBytes: Gauge
+    let batchPoolAllocations: Counter
     let batchRows: Recorder
     let copyDuration: Metrics.Timer
     let postgresConnected: Gauge
@@ -59,6 +61,8 @@ public final class EventdMetrics: Sendable {
         rowsRefused = Counter(label: MetricName.rowsRefusedByDatabase, factory: factory)
         ringDepth = Gauge(label: MetricName.ringDepth, factory: factory)
         ringBytes = Gauge(label: MetricName.ringBytes, factory: factory)
+        batchPoolBytes = Gauge(label: MetricName.batchPoolBytes, factory: factory)
+        batchPoolAllocations = Counter(label: MetricName.batchPoolAllocations, factory: factory)
         batchRows = Recorder(label: MetricName.batchRows, factory: factory)
         copyDuration = Metrics.Timer(label: MetricName.copySeconds, factory: factory)
         postgresConnected = Gauge(label: MetricName.postgresConnected, factory: factory)

@@ -18,6 +18,10 @@ enum MetricName {
     static let rowsRefusedByDatabase = "eventd_rows_refused_by_database_total"
     static let ringDepth = "eventd_ring_depth_batches"
     static let ringBytes = "eventd_ring_bytes"
+    /// Emptied batches kept for reuse (`BatchPool`, both lists), and the batches it had to allocate
+    /// because none was free: a steady rise of the second under load is buffers mapped afresh.
+    static let batchPoolBytes = "eventd_batch_pool_bytes"
+    static let batchPoolAllocations = "eventd_batch_pool_allocations_total"
     static let batchRows = "eventd_copy_batch_rows"
     static let copySeconds = "eventd_copy_duration_seconds"
     // Adaptive COPY streams (`StreamScaler`): stream 0 is the loader thread's, 1… its lanes.
