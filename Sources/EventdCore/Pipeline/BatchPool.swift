@@ -83,7 +83,7 @@ public final class BatchPool: Sendable {
     public func recycle(_ batch: IngestBatch) {
         let bytes = batch.byteCount
         let large = bytes > maxBatchBytes
-        guard bytes <= (large ? maxLargeBatchBytes : maxBatchBytes) else { return }
+        guard !large || bytes <= maxLargeBatchBytes else { return }
         batch.reset()
         free.withLock { lists in
             if large {
