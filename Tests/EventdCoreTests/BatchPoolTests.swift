@@ -34,9 +34,9 @@ struct BatchPoolTests {
 /// The large list: batches a source filled to a whole cut, kept for the next such batch and never
 /// handed to a small sender (the ring counts a batch's whole buffer against its byte budget).
 struct BatchPoolLargeListTests {
-    private func pool(largePooledBytes: Int = 64 << 20) -> BatchPool {
+    private func pool(largePooledBytes: Int = 64 << 20, onAllocate: @escaping @Sendable () -> Void = {}) -> BatchPool {
         BatchPool(batchCapacity: 64 * 1024, maxPooledBytes: 16 << 20, maxBatchBytes: 256 << 10,
-                  maxLargeBatchBytes: 4 << 20, maxLargePooledBytes: largePooledBytes)
+                  maxLargeBatchBytes: 4 << 20, maxLargePooledBytes: largePooledBytes, onAllocate: onAllocate)
     }
 
     private func largeBatch(from pool: BatchPool) -> IngestBatch {
@@ -86,8 +86,7 @@ struct BatchPoolLargeListTests {
 
     @Test func onlyATakeThatFindsNothingAllocates() {
         let allocations = PThreadLock(0)
-        let pool = BatchPool(batchCapacity: 64 * 1024, maxLargeBatchBytes: 4 << 20, maxLargePooledBytes: 64 << 20,
-                             onAllocate: { allocations.withLock { $0 += 1 } })
+        let pool = pool(onAllocate: { allocations.withLock { $0 += 1 } })
         let small = pool.take()
         let large = largeBatch(from: pool)
         #expect(allocations.withLock { $0 } == 2)
