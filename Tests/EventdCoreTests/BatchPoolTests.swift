@@ -99,6 +99,24 @@ struct BatchPoolLargeListTests {
         #expect(allocations.withLock { $0 } == 3)
     }
 
+    @Test func releaseLargeEmptiesOnlyTheLargeList() {
+        let allocations = PThreadLock(0)
+        let pool = pool(onAllocate: { allocations.withLock { $0 += 1 } })
+        let small = pool.take()
+        let large = (0..<3).map { _ in largeBatch(from: pool) }
+        pool.recycle(small)
+        for batch in large { pool.recycle(batch) }
+        let largeBytes = large.map(\.byteCount).reduce(0, +)
+        #expect(pool.releaseLarge() == largeBytes)
+        #expect(pool.pooledBytes == small.byteCount, "the small list stays: HTTP bodies and reads reuse it")
+        #expect(pool.releaseLarge() == 0)
+        #expect(pool.takeLarge() === small, "no large batch left: takeLarge falls back to the small one")
+        #expect(allocations.withLock { $0 } == 4)
+        let next = pool.takeLarge()
+        #expect(!large.contains { $0 === next }, "a released batch is not handed out again")
+        #expect(allocations.withLock { $0 } == 5)
+    }
+
     @Test func beyondTheLargeLimitABatchIsReleased() {
         let pool = pool()
         let batch = pool.take()

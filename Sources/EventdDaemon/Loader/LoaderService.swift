@@ -147,6 +147,7 @@ public final class LoaderService: Service, @unchecked Sendable {
         var cutter = makeCutter()
         let parallelCommit = ParallelCommitRule()
         var pending: [IngestBatch] = []
+        var largeBatchRelease = IdleLargeBatchRelease(now: clock.now)
         // With a spool to replay, a replay chunk gets the turn after each live cut (see SpoolRouting).
         var replayTurn = false
         func flushPending() {
@@ -167,8 +168,10 @@ public final class LoaderService: Service, @unchecked Sendable {
                 if machine.routing.shouldReplay(spoolEmpty: spool.isEmpty) { replayChunk(from: spool) }
             }
             if let batch = ring.tryPop() {
+                let now = clock.now
                 pending.append(batch)
-                cutter.add(rows: max(1, batch.events.rowCount), at: clock.now)
+                cutter.add(rows: max(1, batch.events.rowCount), at: now)
+                largeBatchRelease.batchPopped(at: now)
                 if cutter.isFull { flushPending() }
                 continue
             }
@@ -179,6 +182,7 @@ public final class LoaderService: Service, @unchecked Sendable {
             // a full cut waits for the first lane to finish (`waitForIdleLane`).
             let now = clock.now
             streams.endWindowIfDue(at: now)
+            if pending.isEmpty, largeBatchRelease.shouldRelease(at: now) { releaseLargeBatches() }
             var timeout = cutter.deadline.map { $0 - now } ?? .seconds(1)
             var cutWaits = false
             if cutter.isDue(at: now), let openedAt = cutter.openedAt {
@@ -264,6 +268,14 @@ public final class LoaderService: Service, @unchecked Sendable {
 
     func recycle(_ batches: [IngestBatch]) {
         for batch in batches { pool.recycle(batch) }
+    }
+
+    /// The ring has been idle for a while (`IdleLargeBatchRelease`): gives a burst's large buffers back.
+    private func releaseLargeBatches() {
+        let released = pool.releaseLarge()
+        metrics.batchPoolBytes.record(pool.pooledBytes)
+        guard released > 0 else { return }
+        logger.debug("ring idle: released the batch pool's large buffers", metadata: [LogKey.bytes: "\(released)"])
     }
 
     /// Commits `batches` on this thread, carrying out `machine`'s actions from `action` on: retrying
