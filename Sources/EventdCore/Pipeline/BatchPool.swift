@@ -94,15 +94,16 @@ public final class BatchPool: Sendable {
         }
     }
 
-    /// Empties the large list and returns the buffer bytes it held. The loader calls it once the ring has
-    /// been idle a while (`IdleLargeBatchRelease`): the large list exists for a sender flat out, and an idle
+    /// Empties the large list and returns the buffer bytes it held. The loader calls it while the ring has
+    /// been idle for a while (`IdleLargeBatchRelease`): the large list exists for a sender flat out, and an idle
     /// eventd need not keep a burst's buffers (15–22 MB after a TCP flood). The buffers are above glibc's
     /// mmap threshold (`MallocTuning`), so freeing them returns the memory to the kernel at once.
     @discardableResult
     public func releaseLarge() -> Int {
-        let released = free.withLock { lists in
-            defer { lists.large = FreeList() }
-            return lists.large
+        let released = free.withLock { lists -> FreeList in
+            let taken = lists.large
+            lists.large = FreeList()
+            return taken
         }
         // The batches are freed here, outside the lock, when `released` goes out of scope.
         return released.bytes

@@ -1,5 +1,6 @@
-/// When the loader gives the batch pool's large buffers back (`BatchPool.releaseLarge`): once no batch
-/// has come out of the ring for `idleFor`, and then not again until batches flow and stop once more.
+/// When the loader gives the batch pool's large buffers back (`BatchPool.releaseLarge`): while no batch
+/// has come out of the ring for `idleFor`. The loader asks on each idle wake-up (at least once a second),
+/// so a cut's batches that come back late — a COPY that outlasted the spell — are released too.
 /// A plain value with the clock passed in, so the rule is table-tested (`IdleLargeBatchReleaseTests`).
 ///
 /// Why: the large list keeps up to half of `ring.max_bytes` of ~2 MiB buffers so that, under a flood,
@@ -11,7 +12,6 @@
 struct IdleLargeBatchRelease: Sendable {
     let idleFor: Duration
     private var lastBatchAt: ContinuousClock.Instant
-    private var released = false
 
     init(idleFor: Duration = .seconds(10), now: ContinuousClock.Instant) {
         self.idleFor = idleFor
@@ -21,13 +21,10 @@ struct IdleLargeBatchRelease: Sendable {
     /// A batch came out of the ring at `now`.
     mutating func batchPopped(at now: ContinuousClock.Instant) {
         lastBatchAt = now
-        released = false
     }
 
-    /// Whether to release the large buffers now; true once per idle spell.
-    mutating func shouldRelease(at now: ContinuousClock.Instant) -> Bool {
-        guard !released, now - lastBatchAt >= idleFor else { return false }
-        released = true
-        return true
+    /// Whether the large buffers should be released: no batch for `idleFor`.
+    func isDue(at now: ContinuousClock.Instant) -> Bool {
+        now - lastBatchAt >= idleFor
     }
 }

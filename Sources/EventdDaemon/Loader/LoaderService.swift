@@ -182,7 +182,7 @@ public final class LoaderService: Service, @unchecked Sendable {
             // a full cut waits for the first lane to finish (`waitForIdleLane`).
             let now = clock.now
             streams.endWindowIfDue(at: now)
-            if pending.isEmpty, largeBatchRelease.shouldRelease(at: now) { releaseLargeBatches() }
+            if pending.isEmpty, largeBatchRelease.isDue(at: now) { releaseLargeBatches() }
             var timeout = cutter.deadline.map { $0 - now } ?? .seconds(1)
             var cutWaits = false
             if cutter.isDue(at: now), let openedAt = cutter.openedAt {
@@ -273,8 +273,8 @@ public final class LoaderService: Service, @unchecked Sendable {
     /// The ring has been idle for a while (`IdleLargeBatchRelease`): gives a burst's large buffers back.
     private func releaseLargeBatches() {
         let released = pool.releaseLarge()
-        metrics.batchPoolBytes.record(pool.pooledBytes)
         guard released > 0 else { return }
+        metrics.batchPoolBytes.record(pool.pooledBytes)
         logger.debug("ring idle: released the batch pool's large buffers", metadata: [LogKey.bytes: "\(released)"])
     }
 

@@ -1,47 +1,25 @@
 @testable import EventdDaemon
 import Testing
 
-/// When the loader gives the pool's large buffers back, with the clock passed in: a table of
-/// (seconds after start, a batch popped then or the loader asking, what it is told).
+/// When the loader gives the pool's large buffers back, with the clock passed in.
 @Suite struct IdleLargeBatchReleaseTests {
-    enum Step {
-        case batch(Int)
-        case ask(Int, expect: Bool)
-    }
+    let start = ContinuousClock.now
 
-    private func run(_ steps: [Step]) -> [Bool] {
-        let start = ContinuousClock.now
+    @Test func dueOnceTheRingHasBeenIdleForTheWholeSpell() {
         var rule = IdleLargeBatchRelease(idleFor: .seconds(10), now: start)
-        var mismatches: [Bool] = []
-        for step in steps {
-            switch step {
-            case .batch(let s): rule.batchPopped(at: start + .seconds(s))
-            case .ask(let s, let expected): mismatches.append(rule.shouldRelease(at: start + .seconds(s)) != expected)
-            }
-        }
-        return mismatches
+        rule.batchPopped(at: start + .seconds(1))
+        #expect(!rule.isDue(at: start + .seconds(10)), "9 s since the last batch: a pause, not idle")
+        #expect(rule.isDue(at: start + .seconds(11)))
+        #expect(rule.isDue(at: start + .seconds(60)), "still idle: a cut's batches that came back late go too")
     }
 
-    @Test func releasesOnceTheRingHasBeenIdleForTheWholeSpell() {
-        let mismatches = run([
-            .batch(1),
-            .ask(10, expect: false),  // 9 s since the last batch: a pause, not idle
-            .ask(11, expect: true),
-            .ask(12, expect: false),  // once per idle spell
-            .ask(60, expect: false),
-        ])
-        #expect(mismatches == [false, false, false, false])
-    }
-
-    @Test func batchesFlowingAgainStartANewSpell() {
-        let mismatches = run([
-            .ask(10, expect: true),  // idle since start counts too
-            .batch(20),
-            .ask(25, expect: false),
-            .batch(29),
-            .ask(38, expect: false),  // each batch restarts the spell
-            .ask(39, expect: true),
-        ])
-        #expect(mismatches == [false, false, false, false])
+    @Test func eachBatchStartsTheSpellAgain() {
+        var rule = IdleLargeBatchRelease(idleFor: .seconds(10), now: start)
+        #expect(rule.isDue(at: start + .seconds(10)), "idle since start counts too")
+        rule.batchPopped(at: start + .seconds(20))
+        #expect(!rule.isDue(at: start + .seconds(25)))
+        rule.batchPopped(at: start + .seconds(29))
+        #expect(!rule.isDue(at: start + .seconds(38)))
+        #expect(rule.isDue(at: start + .seconds(39)))
     }
 }
