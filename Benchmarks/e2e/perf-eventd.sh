@@ -9,10 +9,8 @@
 # Needs `perf` (linux-perf) and root or perf_event_paranoid <= 1. Gives up after 120 s without a send.
 set -euo pipefail
 SECONDS_TO_SAMPLE="${1:?seconds}"; OUT="${2:?output file}"
-for _ in $(seq 1 600); do
-    pgrep -f 'eventd-loadgen send --transport tcp .*--connections [0-9]*$' >/dev/null && break
-    sleep 0.2
-done
+source "$(dirname "$0")/wait-for-tcp-flat-out.sh"
+wait_for_tcp_flat_out 120 || true  # then the pid lookup below says what is missing
 sleep 1  # past the daemon's first cuts
 PID="$(pgrep -f 'eventd[^ ]* serve' | head -1)"
 [ -n "$PID" ] || { echo "perf-eventd.sh: no eventd serve process" >&2; exit 1; }

@@ -12,10 +12,8 @@
 set -euo pipefail
 OUT="${1:?output directory}"
 mkdir -p "$OUT"
-for _ in $(seq 1 3000); do
-    pgrep -f 'eventd-loadgen send --transport tcp .*--connections [0-9]*$' >/dev/null && break
-    sleep 0.2
-done
+source "$(dirname "$0")/wait-for-tcp-flat-out.sh"
+wait_for_tcp_flat_out 600 || true  # tcp-max follows the row generation and the first ceiling
 sleep 1  # past the daemon's first cuts
 perf record -a -g -F 499 -o "$OUT/tcp-max.data" -- sleep 8 2>&1 | tail -1
 # pg-binary-x4: four psql sessions loading binary files at once.
