@@ -41,7 +41,9 @@
 #          --pg-trace (fresh cluster only: PostgreSQL logs statements over 20 ms, checkpoints, autovacuums and
 #          WAL segment files it creates, times its WAL writes and fsyncs, and keeps its log as postgres.log in the
 #          out directory; a sampler writes the kernel's dirty/writeback pages and the disk's queue every 100 ms to
-#          io-samples.tsv: what a slow COMMIT waited on; e2e/pg_trace.py lines them up with the slowest cuts).
+#          io-samples.tsv: what a slow COMMIT waited on; e2e/pg_trace.py lines them up with the slowest cuts),
+#          --pg-prewarm (touch all of shared_buffers before the first phase, so that no phase pays the fresh
+#          cluster's first touches of its shared memory; e2e.py prewarm_shared_buffers).
 #
 # Ceilings: `ceiling*` is one psql \copy of load-generator rows in text (kept for continuity); `pg-<format>-x<N>`
 # loads the very rows eventd stored in tcp-max with N = 1..4 parallel psql \copy sessions, in text and in
@@ -56,7 +58,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; PHASES=""; HALFRATE=""; ALTEVENTD=""; ROUNDS=""; EVENTDLOG=""; BURST=""; PGTRACE=""; PGSETTINGS=(); BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; PHASES=""; HALFRATE=""; ALTEVENTD=""; ROUNDS=""; EVENTDLOG=""; BURST=""; PGTRACE=""; PREWARM=""; PGSETTINGS=(); BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -86,6 +88,7 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS="$2"; shift ;;
         --eventd-log-level) EVENTDLOG="$2"; shift ;;
         --pg-trace) PGTRACE=1 ;;
+        --pg-prewarm) PREWARM=1 ;;
         --burst-ceiling-rows) BURST="$2"; shift ;;
         --pg-setting) PGSETTINGS+=("$2"); shift ;;
         -h|--help) sed -n "2,$(grep -n '^# WARNING' "$0" | cut -d: -f1)p" "$0"; exit 0 ;;
@@ -169,6 +172,7 @@ exec_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "
 [ -n "$ALTEVENTD" ] && exec_args+=(--alt-eventd "$ALTEVENTD")
 [ -n "$ROUNDS" ] && exec_args+=(--rounds "$ROUNDS")
 [ -n "$EVENTDLOG" ] && exec_args+=(--eventd-log-level "$EVENTDLOG")
+[ -n "$PREWARM" ] && exec_args+=(--pg-prewarm)
 if [ -n "$SUSTAINED" ]; then
     sustained_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT" --base-port "$((PGPORT + 1))")
     [ -n "$RATE" ] && sustained_args+=(--rate "$RATE")

@@ -48,6 +48,18 @@ def proc_cpu(pid, reaped_children=False):
         return 0.0
 
 
+def proc_minor_faults(pid, reaped_children=False):
+    """Minor page faults of a process (minflt); with `reaped_children`, plus those of its exited children
+    (cminflt). A PostgreSQL backend faults when it maps a shared buffer for the first time, when the cluster
+    touches a page of shared memory for the first time, and when it grows its private memory."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[7]) + (int(fields[8]) if reaped_children else 0)
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0
+
+
 def proc_status_kb(pid, key):
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -59,18 +71,24 @@ def proc_status_kb(pid, key):
     return 0
 
 
-def tree_cpu(root_pid):
-    """CPU seconds of a process and its children (PostgreSQL: postmaster and its backends)."""
+def tree_sum(root_pid, measure):
+    """`measure` summed over a process, its exited children and its live children (PostgreSQL: the
+    postmaster and its backends)."""
     if not root_pid:
         return None
-    total = proc_cpu(root_pid, reaped_children=True)
+    total = measure(root_pid, reaped_children=True)
     try:
         children = open(f"/proc/{root_pid}/task/{root_pid}/children").read().split()
     except FileNotFoundError:
         children = []
     for c in children:
-        total += proc_cpu(int(c))
+        total += measure(int(c))
     return total
+
+
+def tree_cpu(root_pid):
+    """CPU seconds of a process and its children."""
+    return tree_sum(root_pid, proc_cpu)
 
 
 def machine_busy():
@@ -214,6 +232,7 @@ def snapshot(daemon, args):
         "t": time.time(), "busy": busy, "total": total,
         "eventd_cpu": daemon.cpu() if daemon else 0.0,
         "pg_cpu": tree_cpu(args.pg_pid),
+        "pg_minor_faults": tree_sum(args.pg_pid, proc_minor_faults),
         "children_cpu": usage.ru_utime + usage.ru_stime,
         "accepted": m.get("eventd_events_accepted_total", 0), "received": m.get("eventd_events_received_total", 0),
         "committed": m.get("eventd_rows_committed_total", 0), "dropped": m.get("eventd_events_dropped_total", 0),
@@ -249,12 +268,13 @@ def loader_report(daemon, before, after, t0, t1):
 def cpu_report(before, after, daemon_running=True):
     wall = after["t"] - before["t"]
     d = {k: (after[k] - before[k]) if isinstance(after[k], (int, float)) and before[k] is not None else None
-         for k in ("busy", "eventd_cpu", "pg_cpu", "children_cpu")}
+         for k in ("busy", "eventd_cpu", "pg_cpu", "children_cpu", "pg_minor_faults")}
     ours = (d["eventd_cpu"] or 0) + (d["pg_cpu"] or 0) + (d["children_cpu"] or 0)
     return {
         "wall_s": round(wall, 3),
         "eventd_cpu_s": round(d["eventd_cpu"], 3) if daemon_running else None,
         "postgres_cpu_s": round(d["pg_cpu"], 3) if d["pg_cpu"] is not None else None,
+        "postgres_minor_faults": d["pg_minor_faults"],
         "loadgen_and_psql_cpu_s": round(d["children_cpu"], 3),
         "machine_busy_s": round(d["busy"], 3),
         # What other engineers' processes used meanwhile, in cores (the noise of this run).
@@ -301,8 +321,9 @@ def visibility(pg, commit_ts):
         SELECT count(*), coalesce(extract(epoch FROM min(v)), 0), coalesce(extract(epoch FROM max(v)), 0),
                percentile_disc(0.5) WITHIN GROUP (ORDER BY lat), percentile_disc(0.99) WITHIN GROUP (ORDER BY lat),
                max(lat), min(lat),
-               percentile_disc(0.99) WITHIN GROUP (ORDER BY (extract(epoch FROM created_at) * 1000 - (properties->>'sent_ns')::numeric / 1e6))
-        FROM (SELECT {vis} AS v, {lat} AS lat, created_at, properties FROM analytics.events) s""")[0]
+               percentile_disc(0.99) WITHIN GROUP (ORDER BY (extract(epoch FROM created_at) * 1000 - (properties->>'sent_ns')::numeric / 1e6)),
+               percentile_disc(0.99) WITHIN GROUP (ORDER BY (extract(epoch FROM received_at) * 1000 - (properties->>'sent_ns')::numeric / 1e6))
+        FROM (SELECT {vis} AS v, {lat} AS lat, created_at, received_at, properties FROM analytics.events) s""")[0]
     per_second = pg.rows(f"""
         SELECT floor(extract(epoch FROM v))::bigint, count(*),
                percentile_disc(0.5) WITHIN GROUP (ORDER BY lat), percentile_disc(0.99) WITHIN GROUP (ORDER BY lat)
@@ -320,6 +341,9 @@ def visibility(pg, commit_ts):
         "landing_span_s": round(span, 3),
         "latency_ms": {"p50": f(overall[3]), "p99": f(overall[4]), "max": f(overall[5]), "min": f(overall[6])},
         "latency_to_tx_start_p99_ms": f(overall[7]),
+        # Send -> eventd's receipt (received_at, stamped per read or datagram): time in the sender's and
+        # the kernel's socket buffers and in eventd's event loop before it read the bytes.
+        "latency_to_receipt_p99_ms": f(overall[8]),
         "visibility_clock": "commit timestamp" if commit_ts else "created_at (transaction start)",
         "per_second": series,
     }
@@ -332,10 +356,22 @@ def slowest_transactions(pg, limit=12):
     lat = "(extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000 - (properties->>'sent_ns')::numeric / 1e6)"
     rows = pg.rows(f"""
         SELECT count(*), round(extract(epoch FROM pg_xact_commit_timestamp(xmin) - min(created_at)) * 1000, 1),
-               round(max({lat}), 1), round(min({lat}), 1), extract(epoch FROM pg_xact_commit_timestamp(xmin))
+               round(max({lat}), 1), round(min({lat}), 1), extract(epoch FROM pg_xact_commit_timestamp(xmin)),
+               round(max(extract(epoch FROM received_at) * 1000 - (properties->>'sent_ns')::numeric / 1e6), 1)
         FROM analytics.events GROUP BY xmin ORDER BY max({lat}) DESC LIMIT {limit}""")
-    return [{"rows": int(n), "tx_ms": float(t), "worst_ms": float(w), "best_ms": float(b), "committed_at": float(c)}
-            for n, t, w, b, c in rows]
+    # receipt_ms: the longest any of its rows took from the sender to eventd's read.
+    return [{"rows": int(n), "tx_ms": float(t), "worst_ms": float(w), "best_ms": float(b), "committed_at": float(c),
+             "receipt_ms": float(r)} for n, t, w, b, c, r in rows]
+
+
+def cut_timeline(pg):
+    """Every cut of the phase in commit order: [transaction start, commit (epoch s), rows, oldest row's
+    receipt (epoch s)]: which cuts overlapped, and how long the rows of each waited in eventd before it."""
+    rows = pg.rows("""
+        SELECT extract(epoch FROM min(created_at)), extract(epoch FROM pg_xact_commit_timestamp(xmin)), count(*),
+               extract(epoch FROM min(received_at))
+        FROM analytics.events GROUP BY xmin ORDER BY 2""")
+    return [[round(float(a), 6), round(float(c), 6), int(n), round(float(r), 6)] for a, c, n, r in rows]
 
 
 def autovacuum_runs(pg):
@@ -349,6 +385,28 @@ def checkpoints(pg):
     """Checkpoints so far (timed and requested). Each phase starts right after an explicit CHECKPOINT;
     one that falls inside a phase ends with fsyncs that can hold up commits (a latency stall)."""
     return int(pg.q("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter"))
+
+
+def prewarm_shared_buffers(pg):
+    """Touch every page of shared_buffers once, before the first phase. A cluster started seconds ago has
+    never touched its shared memory: the first gigabyte written pays a page fault (and a zeroed page) per
+    4 kB, and it is charged to whichever phase writes it first. In the standard run that is tcp-max, the
+    phase the ceilings are compared with; the ceilings come after it and find the pages touched. A server
+    that has been up for a while has touched them all. An INSERT (unlike COPY, it takes buffers without a
+    bulk-write ring) into an unlogged table a little larger than shared_buffers, then DROP: its buffers go
+    back to the free list, touched. Measured (RESULTS.md, "A faster box"): ~14 of tcp-max's ~290 faults per
+    1,000 rows, and no change in the ratios; an option for that question, off by default."""
+    pages = int(pg.q("SELECT setting FROM pg_settings WHERE name = 'shared_buffers'"))  # in 8 kB blocks
+    pg.q("DROP TABLE IF EXISTS public.eventd_prewarm")
+    pg.q("CREATE UNLOGGED TABLE public.eventd_prewarm (n int) WITH (fillfactor = 10, autovacuum_enabled = false)")
+    t0 = time.time()
+    # fillfactor 10 leaves ~20 four-byte rows per page: 24 rows per buffer fill a little more than all of them.
+    pg.q(f"INSERT INTO public.eventd_prewarm SELECT generate_series(1, {pages * 24})")
+    written = int(pg.q("SELECT pg_relation_size('public.eventd_prewarm') / 8192"))
+    pg.q("DROP TABLE public.eventd_prewarm")
+    pg.q("CHECKPOINT")
+    log(f"prewarm: wrote {written:,} pages through shared_buffers ({pages:,} buffers) in {time.time() - t0:.1f} s")
+    return {"shared_buffers_pages": pages, "pages_written": written}
 
 
 def truncate(pg):
@@ -410,6 +468,7 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
         result.update(visibility(pg, args.commit_ts))
         if args.commit_ts:
             result["slowest_transactions"] = slowest_transactions(pg)
+            result["cut_timeline"] = cut_timeline(pg)
         landed = result["landed"]
     else:
         landed = int(counters["committed"])
@@ -529,6 +588,8 @@ def add_cpu_per_row(result, landed):
     path = c["postgres_cpu_s"] + (c["eventd_cpu_s"] or 0.0) + sender
     result["postgres_us_per_row"] = round(c["postgres_cpu_s"] / landed * 1e6, 2)
     result["path_us_per_row"] = round(path / landed * 1e6, 2)
+    if c.get("postgres_minor_faults") is not None:
+        result["postgres_faults_per_1000_rows"] = round(c["postgres_minor_faults"] / landed * 1000, 1)
 
 
 def argument_parser():
@@ -578,6 +639,9 @@ def main():
     p.add_argument("--alt-eventd", default=None)
     p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--eventd-log-level", default="warning")
+    # Touch all of shared_buffers before the first phase (prewarm_shared_buffers), so no phase pays the
+    # fresh cluster's first touches of its shared memory.
+    p.add_argument("--pg-prewarm", action="store_true")
     args = p.parse_args()
     args.duration = args.duration or (4 if args.smoke else 30)
     args.ceiling_rows = args.ceiling_rows or (20_000 if args.smoke else 1_000_000)
@@ -589,6 +653,7 @@ def main():
                                   capture_output=True, text=True).stdout.strip()
     help_text = subprocess.run([args.eventd, "serve", "--help"], capture_output=True, text=True).stdout
     http_available = re.search(r"--http <", help_text) is not None
+    prewarm = prewarm_shared_buffers(pg) if args.pg_prewarm else None
     if args.phases:
         from phases import run_phases
         return run_phases(args, pg, http_available)
@@ -596,7 +661,8 @@ def main():
     results = {"mode": "smoke" if args.smoke else "full", "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
                "machine": machine_info(), "postgres": postgres_info(pg), "settings_file": args.settings,
                "duration_per_phase_s": D, "batch": B, "connections": C,
-               "http_batch": args.http_batch, "http_connections": args.http_connections, "phases": []}
+               "http_batch": args.http_batch, "http_connections": args.http_connections, "prewarm": prewarm,
+               "phases": []}
     phases = results["phases"]
 
     # 1. The ceiling: psql \copy of the very rows eventd would COPY (eventd's own encoder made them).
@@ -609,7 +675,7 @@ def main():
         subprocess.run([args.loadgen, "rows", "--count", str(args.ceiling_rows), "--batch", str(args.http_batch),
                         "--shape", "segment", "--transport", "http", "--out", args.segment_rows_file], check=True)
 
-    daemon = Daemon(args, "postgres", http_available, args.copy_format)
+    daemon = Daemon(args, "postgres", http_available, args.copy_format, log_level=args.eventd_log_level)
     daemon.start()
     try:
         # 2. TCP flat out (overload: PostgreSQL is the bottleneck, the ring fills, TCP backpressures).
@@ -620,11 +686,11 @@ def main():
         # 2c. TCP flat out with each COPY format asked for (its own eventd, same settings otherwise).
         for fmt in [f for f in args.compare_copy_formats.split(",") if f]:
             daemon.stop()
-            daemon = Daemon(args, "postgres", http_available, fmt)
+            daemon = Daemon(args, "postgres", http_available, fmt, log_level=args.eventd_log_level)
             daemon.start()
             phases.append(run_load_phase(f"tcp-max-{fmt}", args, pg, daemon, *phase_load("tcp-max", args, 0)))
             daemon.stop()
-            daemon = Daemon(args, "postgres", http_available, args.copy_format)
+            daemon = Daemon(args, "postgres", http_available, args.copy_format, log_level=args.eventd_log_level)
             daemon.start()
         # 2d. TCP (and HTTP) flat out with each loader.connections asked for, alternating, same rows.
         # A value may repeat (e.g. 2,4,4,2: ABBA order cancels a linear drift of the shared machine);
@@ -634,13 +700,14 @@ def main():
             runs[n] = runs.get(n, 0) + 1
             tag = f"c{n}" + (f"-r{runs[n]}" if runs[n] > 1 else "")
             daemon.stop()
-            daemon = Daemon(args, "postgres", http_available, args.copy_format, loader_connections=n)
+            daemon = Daemon(args, "postgres", http_available, args.copy_format, loader_connections=n,
+                            log_level=args.eventd_log_level)
             daemon.start()
             phases.append(run_load_phase(f"tcp-max-{tag}", args, pg, daemon, *phase_load("tcp-max", args, 0)))
             if http_available:
                 phases.append(run_load_phase(f"http-max-{tag}", args, pg, daemon, *phase_load("http-max", args, 0)))
             daemon.stop()
-            daemon = Daemon(args, "postgres", http_available, args.copy_format)
+            daemon = Daemon(args, "postgres", http_available, args.copy_format, log_level=args.eventd_log_level)
             daemon.start()
         if args.compare_only:
             results["postgres_sink_samples"] = [(round(t, 2), rss, c) for t, rss, c in daemon.samples]
@@ -681,7 +748,7 @@ def main():
         phases.append(ceiling(args, pg, "ceiling-after"))
 
     # 8. Null sink: eventd's own CPU per event without PostgreSQL.
-    null = Daemon(args, "null", False)
+    null = Daemon(args, "null", False, log_level=args.eventd_log_level)
     null.start()
     try:
         phases.append(run_load_phase("null-sink-tcp", args, pg, null, "tcp",
@@ -770,21 +837,21 @@ def print_table(results):
     # "vs 1-stream text": against the mean single-stream text ceiling (continuity with earlier runs);
     # "vs PG ceiling": against the best parallel psql load of eventd's stored rows (s["postgres_ceiling"]).
     rows = [("phase", "sent", "landed", "rows/s", "vs 1-stream text", "vs PG ceiling", "p50 ms", "p99 ms", "max ms", "eventd µs/ev",
-             "PG µs/row", "path µs/row", "peak RSS MB", "others' cores")]
+             "PG µs/row", "PG faults/1k rows", "path µs/row", "peak RSS MB", "others' cores")]
     for p in results["phases"]:
         if p["phase"].startswith(("ceiling", "pg-", "burst-")):
             rows.append((p["phase"], "-", fmt(p["landed"]), fmt(p["rows_per_s"]),
                          f'{p["rows_per_s"] / s["ceiling_rows_per_s"]:.3f}', vs_pg(p["rows_per_s"]), "-", "-", "-", "-",
-                         fmt(p.get("postgres_us_per_row"), 2), fmt(p.get("path_us_per_row"), 2), "-",
-                         fmt(p["cpu"]["foreign_cores"], 2)))
+                         fmt(p.get("postgres_us_per_row"), 2), fmt(p.get("postgres_faults_per_1000_rows"), 1),
+                         fmt(p.get("path_us_per_row"), 2), "-", fmt(p["cpu"]["foreign_cores"], 2)))
             continue
         lat = p.get("latency_ms", {})
         rows.append((p["phase"], fmt(p["loadgen"]["sent_events"]), fmt(p["landed"]), fmt(p["sustained_rows_per_s"]),
                      f'{p["sustained_rows_per_s"] / s["ceiling_rows_per_s"]:.3f}', vs_pg(p["sustained_rows_per_s"]),
                      fmt(lat.get("p50"), 1),
                      fmt(lat.get("p99"), 1), fmt(lat.get("max"), 1), fmt(p["eventd_us_per_event"], 2),
-                     fmt(p.get("postgres_us_per_row"), 2), fmt(p.get("path_us_per_row"), 2),
-                     fmt(p["eventd_peak_rss_mb"], 1), fmt(p["cpu"]["foreign_cores"], 2)))
+                     fmt(p.get("postgres_us_per_row"), 2), fmt(p.get("postgres_faults_per_1000_rows"), 1),
+                     fmt(p.get("path_us_per_row"), 2), fmt(p["eventd_peak_rss_mb"], 1), fmt(p["cpu"]["foreign_cores"], 2)))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     for i, r in enumerate(rows):
         print("  ".join(str(v).rjust(widths[j]) if j else str(v).ljust(widths[j]) for j, v in enumerate(r)))

@@ -39,12 +39,13 @@ def run_phases(args, pg, http_available):
 
 
 def print_runs(runs, names, builds):
-    print("build  round  phase       landed   p50 ms   p99 ms   max ms  tx-start p99 ms  PG µs/row  path µs/row  "
+    print("build  round  phase       landed   p50 ms   p99 ms   max ms  receipt p99 ms  tx-start p99 ms  PG µs/row  path µs/row  "
           "others' cores  load avg  loader")
     for r in runs:
         lat, ld = r.get("latency_ms", {}), r["loader"]
         print(f"{r['build']:<6} {r['round']:>5}  {r['phase']:<10} {r['landed']:>7}  {lat.get('p50', 0):>7.1f}  "
-              f"{lat.get('p99', 0):>7.1f}  {lat.get('max', 0):>7.1f}  {r.get('latency_to_tx_start_p99_ms') or 0:>15.1f}  "
+              f"{lat.get('p99', 0):>7.1f}  {lat.get('max', 0):>7.1f}  {r.get('latency_to_receipt_p99_ms') or 0:>14.1f}  "
+              f"{r.get('latency_to_tx_start_p99_ms') or 0:>15.1f}  "
               f"{r.get('postgres_us_per_row', 0):>9.2f}  {r.get('path_us_per_row', 0):>11.2f}  "
               f"{r['cpu']['foreign_cores'] if r['cpu']['foreign_cores'] is not None else '-':>13}  "
               f"{r['load_average'][0]:>8.2f}  {ld['cut_rows_mean']} rows/cut over {ld['cuts']} cuts, "
@@ -52,7 +53,8 @@ def print_runs(runs, names, builds):
     print("slowest transactions per run (rows, transaction start to commit ms, worst and best row's latency ms):")
     for r in runs:
         print(f"  {r['build']} r{r['round']} {r['phase']}: " + "; ".join(
-            f"{t['rows']} rows, tx {t['tx_ms']}, {t['worst_ms']}..{t['best_ms']}" for t in r.get("slowest_transactions", [])[:5]))
+            f"{t['rows']} rows, tx {t['tx_ms']}, {t['worst_ms']}..{t['best_ms']}, receipt {t.get('receipt_ms')}"
+            for t in r.get("slowest_transactions", [])[:5]))
     for title, value in (("p99 ms", lambda r: r["latency_ms"]["p99"]), ("cuts", lambda r: r["loader"]["cuts"]),
                          ("PostgreSQL µs/row", lambda r: r.get("postgres_us_per_row", 0))):
         print(f"median {title} per phase and build (" + ", ".join(f"{label} = {path}" for label, path in builds) + "):")
