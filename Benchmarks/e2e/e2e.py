@@ -34,30 +34,36 @@ class Pg:
         return [line.split("\t") for line in text.splitlines()] if text else []
 
 
+def proc_stat_fields(pid):
+    """The fields of /proc/PID/stat after the command name (field 3 on, 0-based here), or None once the
+    process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+
+
 def proc_cpu(pid, reaped_children=False):
     """utime + stime of a process, in seconds; with `reaped_children`, plus the CPU of its children
     that have exited (cutime + cstime): a psql session's backend is gone before we can read it."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        ticks = int(fields[11]) + int(fields[12])
-        if reaped_children:
-            ticks += int(fields[13]) + int(fields[14])
-        return ticks / CLK_TCK
-    except (FileNotFoundError, ProcessLookupError, IndexError):
+    fields = proc_stat_fields(pid)
+    if fields is None:
         return 0.0
+    ticks = int(fields[11]) + int(fields[12])
+    if reaped_children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / CLK_TCK
 
 
 def proc_minor_faults(pid, reaped_children=False):
     """Minor page faults of a process (minflt); with `reaped_children`, plus those of its exited children
     (cminflt). A PostgreSQL backend faults when it maps a shared buffer for the first time, when the cluster
     touches a page of shared memory for the first time, and when it grows its private memory."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[7]) + (int(fields[8]) if reaped_children else 0)
-    except (FileNotFoundError, ProcessLookupError, IndexError):
+    fields = proc_stat_fields(pid)
+    if fields is None:
         return 0
+    return int(fields[7]) + (int(fields[8]) if reaped_children else 0)
 
 
 def proc_status_kb(pid, key):
@@ -349,29 +355,29 @@ def visibility(pg, commit_ts):
     }
 
 
-def slowest_transactions(pg, limit=12):
-    """The transactions (cuts) that held the slowest rows: rows, transaction start to commit, the worst and
-    best row's ingest -> visible latency, and when it committed; the shape of a latency spike (one slow cut,
-    or many queued ones), and (pg_trace.py) what PostgreSQL and the disk were doing at that moment."""
-    lat = "(extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000 - (properties->>'sent_ns')::numeric / 1e6)"
+def cuts(pg, slowest=12):
+    """The phase's cuts (transactions), from one pass over analytics.events:
+    - `slowest`: the cuts that held the slowest rows: rows, transaction start to commit, the worst and best
+      row's ingest -> visible latency, when it committed, and the longest any of its rows took from the
+      sender to eventd's read (receipt_ms); the shape of a latency spike (one slow cut, or many queued
+      ones), and (pg_trace.py) what PostgreSQL and the disk were doing at that moment;
+    - `timeline`: every cut in commit order, [transaction start, commit (epoch s), rows, oldest row's receipt
+      (epoch s)]: which cuts overlapped, and how long the rows of each waited in eventd before it."""
+    since_send = lambda ts: f"(extract(epoch FROM {ts}) * 1000 - (properties->>'sent_ns')::numeric / 1e6)"
+    lat = since_send("pg_xact_commit_timestamp(xmin)")
     rows = pg.rows(f"""
         SELECT count(*), round(extract(epoch FROM pg_xact_commit_timestamp(xmin) - min(created_at)) * 1000, 1),
                round(max({lat}), 1), round(min({lat}), 1), extract(epoch FROM pg_xact_commit_timestamp(xmin)),
-               round(max(extract(epoch FROM received_at) * 1000 - (properties->>'sent_ns')::numeric / 1e6), 1)
-        FROM analytics.events GROUP BY xmin ORDER BY max({lat}) DESC LIMIT {limit}""")
-    # receipt_ms: the longest any of its rows took from the sender to eventd's read.
-    return [{"rows": int(n), "tx_ms": float(t), "worst_ms": float(w), "best_ms": float(b), "committed_at": float(c),
-             "receipt_ms": float(r)} for n, t, w, b, c, r in rows]
-
-
-def cut_timeline(pg):
-    """Every cut of the phase in commit order: [transaction start, commit (epoch s), rows, oldest row's
-    receipt (epoch s)]: which cuts overlapped, and how long the rows of each waited in eventd before it."""
-    rows = pg.rows("""
-        SELECT extract(epoch FROM min(created_at)), extract(epoch FROM pg_xact_commit_timestamp(xmin)), count(*),
-               extract(epoch FROM min(received_at))
-        FROM analytics.events GROUP BY xmin ORDER BY 2""")
-    return [[round(float(a), 6), round(float(c), 6), int(n), round(float(r), 6)] for a, c, n, r in rows]
+               round(max({since_send("received_at")}), 1), max({lat}),
+               extract(epoch FROM min(created_at)), extract(epoch FROM min(received_at))
+        FROM analytics.events GROUP BY xmin""")
+    worst_first = sorted(rows, key=lambda r: float(r[6]), reverse=True)[:slowest]
+    return {
+        "slowest": [{"rows": int(n), "tx_ms": float(t), "worst_ms": float(w), "best_ms": float(b),
+                     "committed_at": float(c), "receipt_ms": float(r)} for n, t, w, b, c, r, *_ in worst_first],
+        "timeline": [[round(float(a), 6), round(float(c), 6), int(n), round(float(r), 6)]
+                     for n, _, _, _, c, _, _, a, r in sorted(rows, key=lambda r: float(r[4]))],
+    }
 
 
 def autovacuum_runs(pg):
@@ -467,8 +473,9 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
     if daemon.sink == "postgres":
         result.update(visibility(pg, args.commit_ts))
         if args.commit_ts:
-            result["slowest_transactions"] = slowest_transactions(pg)
-            result["cut_timeline"] = cut_timeline(pg)
+            phase_cuts = cuts(pg)
+            result["slowest_transactions"] = phase_cuts["slowest"]
+            result["cut_timeline"] = phase_cuts["timeline"]
         landed = result["landed"]
     else:
         landed = int(counters["committed"])
