@@ -43,7 +43,11 @@
 #          out directory; a sampler writes the kernel's dirty/writeback pages and the disk's queue every 100 ms to
 #          io-samples.tsv: what a slow COMMIT waited on; e2e/pg_trace.py lines them up with the slowest cuts),
 #          --pg-prewarm (touch all of shared_buffers before the first phase, so that no phase pays the fresh
-#          cluster's first touches of its shared memory; e2e.py prewarm_shared_buffers).
+#          cluster's first touches of its shared memory; e2e.py prewarm_shared_buffers),
+#          --no-disk-settle (start the half-load phases at once instead of waiting, after the TRUNCATE that
+#          frees the last phase's gigabytes, until fdatasync beside the data directory has had no stall over
+#          20 ms for 5 s: on a filesystem mounted with `discard` the freed blocks stall fsyncs for a while;
+#          e2e/disk_settle.py).
 #
 # Ceilings: `ceiling*` is one psql \copy of load-generator rows in text (kept for continuity); `pg-<format>-x<N>`
 # loads the very rows eventd stored in tcp-max with N = 1..4 parallel psql \copy sessions, in text and in
@@ -58,7 +62,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$HERE")"
 
-PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; PHASES=""; HALFRATE=""; ALTEVENTD=""; ROUNDS=""; EVENTDLOG=""; BURST=""; PGTRACE=""; PREWARM=""; PGSETTINGS=(); BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
+PROTOCOLS=""; SUSTAINED=""; FLATOUT=""; IMPORTLIVE=""; COUNT=""; RATE=""; LATEWIN=""; SKIPOFF=""; LOADERCONN=""; COMPARECONN=""; COMPAREONLY=""; PHASES=""; HALFRATE=""; ALTEVENTD=""; ROUNDS=""; EVENTDLOG=""; BURST=""; PGTRACE=""; PREWARM=""; NOSETTLE=""; PGSETTINGS=(); BACKEND_CPU=""; COPYFMT=""; COMPARE=""; SMOKE=""; URL=""; DURATION=""; CEILING=""; OUT=""; BUILD=1; PGPORT="${EVENTD_BENCH_PG_PORT:-55460}"
 while [ $# -gt 0 ]; do
     case "$1" in
         --smoke) SMOKE=1 ;;
@@ -89,6 +93,7 @@ while [ $# -gt 0 ]; do
         --eventd-log-level) EVENTDLOG="$2"; shift ;;
         --pg-trace) PGTRACE=1 ;;
         --pg-prewarm) PREWARM=1 ;;
+        --no-disk-settle) NOSETTLE=1 ;;
         --burst-ceiling-rows) BURST="$2"; shift ;;
         --pg-setting) PGSETTINGS+=("$2"); shift ;;
         -h|--help) sed -n "2,$(grep -n '^# WARNING' "$0" | cut -d: -f1)p" "$0"; exit 0 ;;
@@ -173,6 +178,7 @@ exec_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "
 [ -n "$ROUNDS" ] && exec_args+=(--rounds "$ROUNDS")
 [ -n "$EVENTDLOG" ] && exec_args+=(--eventd-log-level "$EVENTDLOG")
 [ -n "$PREWARM" ] && exec_args+=(--pg-prewarm)
+[ -n "$NOSETTLE" ] && exec_args+=(--no-disk-settle)
 if [ -n "$SUSTAINED" ]; then
     sustained_args=(--eventd "$EVENTD" --loadgen "$LOADGEN" --database-url "$URL" --out "$OUT" --base-port "$((PGPORT + 1))")
     [ -n "$RATE" ] && sustained_args+=(--rate "$RATE")

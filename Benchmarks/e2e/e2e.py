@@ -11,6 +11,7 @@ load runs. Without it the row's created_at (its transaction's start) is used ins
 import argparse, json, os, re, resource, signal, subprocess, sys, threading, time, urllib.request
 
 from chart import draw_chart
+from disk_settle import describe as describe_settle, settle_disk
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -450,6 +451,12 @@ def phase_load(name, args, rate):
 
 def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=True):
     truncate(pg)
+    # The latency phases start once the disk no longer stalls fsyncs on the blocks just freed (disk_settle.py).
+    # A smoke run (CI) waits at most 30 s: it checks the harness, not the disk.
+    settle = (settle_disk(args.settle_dir, limit_s=30 if getattr(args, "smoke", False) else 120)
+              if name.endswith("-half") and getattr(args, "settle_dir", None) else None)
+    if settle:
+        log(f"{name}: disk settled in {describe_settle(settle)}")
     daemon.reset_peak_rss()
     vacuums = autovacuum_runs(pg)
     checkpoints_before = checkpoints(pg)
@@ -463,7 +470,7 @@ def run_load_phase(name, args, pg, daemon, transport, extra, wait_for_landing=Tr
               "sent_per_second": sent["sent_per_second"], "started_at": sent["started_at_ns"] / 1e9,
               "drained": drained, "cpu": cpu_report(before, after),
               "autovacuum_runs_during_phase": autovacuum_runs(pg) - vacuums,
-              "checkpoints_during_phase": checkpoints(pg) - checkpoints_before}
+              "checkpoints_during_phase": checkpoints(pg) - checkpoints_before, "disk_settle": settle}
     counters = {k: after[k] - before[k] for k in ("received", "accepted", "committed", "dropped", "dropped_ring_full",
                                                    "rejected", "udp_kernel_drops", "udp_rcvbuf_errors", "udp_in_errors")}
     result["eventd_counters"] = counters
@@ -649,6 +656,8 @@ def main():
     # Touch all of shared_buffers before the first phase (prewarm_shared_buffers), so no phase pays the
     # fresh cluster's first touches of its shared memory.
     p.add_argument("--pg-prewarm", action="store_true")
+    # Start the half-load phases without waiting for the disk to stop stalling fsyncs (disk_settle.py).
+    p.add_argument("--no-disk-settle", action="store_true")
     args = p.parse_args()
     args.duration = args.duration or (4 if args.smoke else 30)
     args.ceiling_rows = args.ceiling_rows or (20_000 if args.smoke else 1_000_000)
@@ -656,6 +665,8 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     pg = Pg(args.database_url)
     args.commit_ts = pg.q("SHOW track_commit_timestamp") == "on"
+    # Probed beside the data directory (the mktemp directory of run-e2e.sh's fresh cluster).
+    args.settle_dir = None if args.no_disk_settle else os.path.dirname(pg.q("SHOW data_directory"))
     args.columns = subprocess.run([args.loadgen, "rows", "--columns", "--out", "-"], check=True,
                                   capture_output=True, text=True).stdout.strip()
     help_text = subprocess.run([args.eventd, "serve", "--help"], capture_output=True, text=True).stdout
@@ -883,6 +894,8 @@ def print_table(results):
                   f"{u['snmp_rcvbuf_errors_datagrams']} datagrams machine-wide")
     vacuums = {p["phase"]: p["autovacuum_runs_during_phase"] for p in results["phases"] if p.get("autovacuum_runs_during_phase")}
     print(f"autovacuum/autoanalyze runs inside eventd phases (in their PG CPU; never in a ceiling's): {vacuums or 'none'}")
+    settles = {p["phase"]: describe_settle(p["disk_settle"]) for p in results["phases"] if p.get("disk_settle")}
+    print(f"disk settle before the latency phases (fdatasync probe beside the data directory): {settles or 'off'}")
     spans = {p["phase"]: p["checkpoints_during_phase"] for p in results["phases"] if p.get("checkpoints_during_phase")}
     print(f"checkpoints inside phases (each ends with fsyncs that can stall commits): {spans or 'none'}")
     if results.get("http"):

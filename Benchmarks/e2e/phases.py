@@ -10,6 +10,7 @@ run that answers one question, such as "did this change move UDP's half-load p99
 """
 import json, os, statistics
 
+from disk_settle import describe as describe_settle
 from e2e import Daemon, log, phase_load, run_load_phase
 
 
@@ -50,6 +51,8 @@ def print_runs(runs, names, builds):
               f"{r['cpu']['foreign_cores'] if r['cpu']['foreign_cores'] is not None else '-':>13}  "
               f"{r['load_average'][0]:>8.2f}  {ld['cut_rows_mean']} rows/cut over {ld['cuts']} cuts, "
               f"{ld['copy_ms_mean']} ms/cut, busy {ld['copy_streams_busy_mean']}, streams {ld['copy_streams_active']}")
+    print("disk settle before each phase (disk_settle.py): " + "; ".join(
+        f"{r['build']} r{r['round']} {r['phase']} {describe_settle(r.get('disk_settle'))}" for r in runs))
     print("slowest transactions per run (rows, transaction start to commit ms, worst and best row's latency ms):")
     for r in runs:
         print(f"  {r['build']} r{r['round']} {r['phase']}: " + "; ".join(
