@@ -47,7 +47,7 @@
 #          --no-disk-settle (start the half-load phases at once instead of waiting, after the TRUNCATE that
 #          frees the last phase's gigabytes, until fdatasync beside the data directory has had no stall over
 #          20 ms for 5 s: on a filesystem mounted with `discard` the freed blocks stall fsyncs for a while;
-#          e2e/disk_settle.py).
+#          e2e/disk_settle.py; fresh cluster only, never with --database-url).
 #
 # Ceilings: `ceiling*` is one psql \copy of load-generator rows in text (kept for continuity); `pg-<format>-x<N>`
 # loads the very rows eventd stored in tcp-max with N = 1..4 parallel psql \copy sessions, in text and in

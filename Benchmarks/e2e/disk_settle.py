@@ -3,7 +3,7 @@
 Why: the harness frees gigabytes just before its half-load phases (each phase starts with TRUNCATE and
 CHECKPOINT, and the parallel ceilings load and drop ~10 GB). On a filesystem mounted with `discard`, as this
 benchmark VM's ext4 is, the freed blocks are discarded in the background, and for a while fdatasync stalls:
-with neither PostgreSQL nor eventd running, deleting a 6 GB file was followed by 60-100 ms fdatasyncs every
+with neither PostgreSQL nor eventd running, deleting a 6 GB file was followed by 30-100 ms fdatasyncs every
 ~2.1 s for ~20 s (Benchmarks/RESULTS.md, "The half-load miss was the disk discarding freed blocks"). A
 COMMIT waits for a WAL fdatasync, so a half-load phase that starts then measures the disk's discards, not
 the ingest path. docs/operations.md tells operators the same: trim with `fstrim.timer`, not `discard`.

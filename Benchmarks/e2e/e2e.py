@@ -665,8 +665,10 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     pg = Pg(args.database_url)
     args.commit_ts = pg.q("SHOW track_commit_timestamp") == "on"
-    # Probed beside the data directory (the mktemp directory of run-e2e.sh's fresh cluster).
-    args.settle_dir = None if args.no_disk_settle else os.path.dirname(pg.q("SHOW data_directory"))
+    # Probed beside the data directory of run-e2e.sh's fresh cluster (its mktemp directory). With
+    # --database-url (no --pg-pid) the database's disk may not be this machine's: no settle.
+    args.settle_dir = (os.path.dirname(pg.q("SHOW data_directory"))
+                       if args.pg_pid and not args.no_disk_settle else None)
     args.columns = subprocess.run([args.loadgen, "rows", "--columns", "--out", "-"], check=True,
                                   capture_output=True, text=True).stdout.strip()
     help_text = subprocess.run([args.eventd, "serve", "--help"], capture_output=True, text=True).stdout
