@@ -9,7 +9,7 @@ COMMIT waits for a WAL fdatasync, so a half-load phase that starts then measures
 the ingest path. docs/operations.md tells operators the same: trim with `fstrim.timer`, not `discard`.
 
 The probe writes 8 kB and fdatasyncs a small file beside the data directory every 5 ms. `settle_disk`
-returns once `quiet_s` seconds passed with no fdatasync over `stall_ms` (or after `limit_s`); what it
+returns once `quiet_s` seconds passed with no fdatasync over STALL_MS (or after `limit_s`); what it
 waited and saw goes into the phase's results (`disk_settle`). run-e2e.sh `--no-disk-settle` skips it.
 
     python3 disk_settle.py DIR --watch 30     # every fdatasync over 20 ms in DIR for 30 s, with its time
@@ -43,18 +43,18 @@ def fdatasync_probe(directory, period_s=0.005):
         os.unlink(path)
 
 
-def settle_disk(directory, quiet_s=5.0, limit_s=120.0, stall_ms=STALL_MS):
-    """Probes until fdatasync has been quiet for `quiet_s`; returns what it saw, or None when `directory`
-    cannot be written (PostgreSQL on another machine)."""
+def settle_disk(directory, quiet_s=5.0, limit_s=120.0):
+    """Probes until no fdatasync has been over STALL_MS for `quiet_s`; returns what it saw, or None when
+    `directory` cannot be written (PostgreSQL on another machine)."""
     stalls, worst = 0, 0.0
     first = last_stall = None
     try:
         probe = fdatasync_probe(directory)
         for start, took in probe:
-            first = first if first is not None else start
-            last_stall = last_stall if last_stall is not None else start
+            if first is None:
+                first = last_stall = start
             worst = max(worst, took)
-            if took * 1000 > stall_ms:
+            if took * 1000 > STALL_MS:
                 stalls += 1
                 last_stall = start + took
             now = start + took
